@@ -1,0 +1,64 @@
+"""hsr: closed-form Hessian curvature of the cross-entropy loss in three-layer networks.
+
+The reproducible companion to two papers: the Wolkowicz-Styan (WS) upper bound on the
+largest Hessian eigenvalue, and Hessian Spectral Range (HSR) regularization, which descends
+its closed-form gradient. Everything here is numpy/scipy; nothing imports jax or matplotlib.
+
+>>> import numpy as np, hsr
+>>> net = hsr.Net(d_in=2, d_hidden=3, activation="sigmoid")
+>>> rng = np.random.default_rng(0)
+>>> X, y = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
+>>> theta = rng.normal(size=(4, net.n_params))           # a batch of 4 networks
+>>> hsr.ws_upper_bound(net, theta, X, y).shape, hsr.grad_ws_upper_bound(net, theta, X, y).shape
+((4,), (4, 13))
+"""
+
+from .activations import ACTIVATIONS
+from .bounds import WSBounds, ws_bounds, ws_lower_bound, ws_upper_bound
+from .gradients import (
+    WSGradient,
+    grad_trace_hessian,
+    grad_trace_hessian_squared,
+    grad_ws_upper_bound,
+    ws_gradient_per_sample,
+    ws_gradient_terms,
+)
+from .hessian import hessian, hessian_spectrum
+from .model import Net, grad_loss, loss
+from .numerical import (
+    numerical_grad_ws_upper_bound,
+    numerical_gradient,
+    numerical_hessian,
+    numerical_loss_hessian,
+    numerical_traces,
+)
+from .traces import TRACE_SQUARED_METHODS, trace_hessian, trace_hessian_squared
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS",
+    "Net",
+    "loss",
+    "grad_loss",
+    "hessian",
+    "hessian_spectrum",
+    "trace_hessian",
+    "trace_hessian_squared",
+    "TRACE_SQUARED_METHODS",
+    "WSBounds",
+    "ws_bounds",
+    "ws_upper_bound",
+    "ws_lower_bound",
+    "WSGradient",
+    "grad_trace_hessian",
+    "grad_trace_hessian_squared",
+    "grad_ws_upper_bound",
+    "ws_gradient_terms",
+    "ws_gradient_per_sample",
+    "numerical_gradient",
+    "numerical_hessian",
+    "numerical_loss_hessian",
+    "numerical_traces",
+    "numerical_grad_ws_upper_bound",
+]
