@@ -24,7 +24,7 @@ from .gradients import (
     ws_gradient_terms,
 )
 from .hessian import hessian, hessian_spectrum
-from .model import Net, grad_loss, loss
+from .model import Net, grad_loss, loss, predict_proba
 from .numerical import (
     numerical_grad_ws_upper_bound,
     numerical_gradient,
@@ -41,6 +41,7 @@ __all__ = [
     "Net",
     "loss",
     "grad_loss",
+    "predict_proba",
     "hessian",
     "hessian_spectrum",
     "trace_hessian",

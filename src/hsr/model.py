@@ -35,7 +35,7 @@ from scipy.special import expit
 
 from .activations import check_activation, evaluate
 
-__all__ = ["Net", "Forward", "loss", "grad_loss"]
+__all__ = ["Net", "Forward", "loss", "grad_loss", "predict_proba"]
 
 
 def _positive_int(name: str, value: object) -> int:
@@ -300,3 +300,17 @@ def grad_loss(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.n
     """``grad L = (1/N) sum_i e_i g_i``: shape ``(n,)`` or ``(B, n)``."""
     fw = net.forward(theta, X, y)
     return fw.out(fw.backprop(adj_z=fw.e / fw.N))
+
+
+def predict_proba(net: Net, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """``p = sigmoid(z)`` for every input: ``(N,)`` or ``(B, N)``; class 1 where p >= 0.5.
+
+    >>> import numpy as np
+    >>> net = Net(1, 1, "linear")
+    >>> predict_proba(net, np.array([0.0, 1.0, 0.0, 2.0]), np.array([[-1.0], [0.0], [1.0]]))
+    array([0.11920292, 0.5       , 0.88079708])
+    """
+    theta = net.check_theta(theta)
+    X, y = net.check_data(X, np.zeros(np.shape(X)[0] if np.ndim(X) else 0))
+    fw = Forward.compute(net, theta, X, y)
+    return fw.out(fw.p)
