@@ -123,3 +123,27 @@ def test_ws_gradient_terms(activation, oracle):
 
     assert_rel(t.spread_term, np.asarray(jax.grad(spread)(jnp.asarray(theta))))
     assert_rel(t.total, t.mean_term + t.spread_term, tol=1e-15)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("sizes", [(2, 3, 9), (3, 1, 6)], ids=lambda s: "d{}-h{}-N{}".format(*s))
+def test_hutchinson_quadratic(activation, sizes, oracle):
+    """v^T H v and its gradient against autodiff, for Rademacher and Gaussian probes."""
+    import jax
+    import jax.numpy as jnp
+
+    net, thetas, X, y = make_problem(*sizes, activation, batch=2)
+    o = oracle(*sizes, activation, 0)
+    rng = np.random.default_rng(5)
+    V = np.stack([rng.choice([-1.0, 1.0], net.n_params), rng.normal(size=net.n_params)])
+    q, g = hsr.hutchinson_quadratic(net, thetas, X, y, V)
+    for b in range(2):
+        vj = jnp.asarray(V[b])
+
+        def quad(t, vj=vj):
+            return vj @ o.hessian(t) @ vj
+
+        assert_rel(q[b], np.asarray(quad(jnp.asarray(thetas[b]))))
+        assert_rel(g[b], np.asarray(jax.grad(quad)(jnp.asarray(thetas[b]))))
+        q1, g1 = hsr.hutchinson_quadratic(net, thetas[b], X, y, V[b])
+        assert_rel(g1, g[b], tol=1e-13)

@@ -15,11 +15,13 @@ its closed-form gradient. Everything here is numpy/scipy; nothing imports jax or
 
 from .activations import ACTIVATIONS
 from .bounds import WSBounds, ws_bounds, ws_lower_bound, ws_upper_bound
+from .data import Dataset, correlated_gaussians, two_gaussians
 from .gradients import (
     WSGradient,
     grad_trace_hessian,
     grad_trace_hessian_squared,
     grad_ws_upper_bound,
+    hutchinson_quadratic,
     ws_gradient_per_sample,
     ws_gradient_terms,
 )
@@ -32,7 +34,31 @@ from .numerical import (
     numerical_loss_hessian,
     numerical_traces,
 )
+from .probes import (
+    MannWhitney,
+    decision_grid,
+    hessian_eigenvector,
+    loss_along_direction,
+    macro_f1,
+    macro_f1_on,
+    mann_whitney,
+    predict_labels,
+    spearman,
+)
+from .sweeps import (
+    CompareConfig,
+    ComparisonResult,
+    SweepConfig,
+    SweepResult,
+    critical_point_stats,
+    low_high_groups,
+    remove_duplicates,
+    run_comparison,
+    run_sweep,
+    top_bottom_groups,
+)
 from .traces import TRACE_SQUARED_METHODS, trace_hessian, trace_hessian_squared
+from .training import METHODS, TrainConfig, TrainResult, train
 
 __version__ = "0.1.0"
 
@@ -57,9 +83,40 @@ __all__ = [
     "grad_ws_upper_bound",
     "ws_gradient_terms",
     "ws_gradient_per_sample",
+    "hutchinson_quadratic",
     "numerical_gradient",
     "numerical_hessian",
     "numerical_loss_hessian",
     "numerical_traces",
     "numerical_grad_ws_upper_bound",
+    # data
+    "Dataset",
+    "two_gaussians",
+    "correlated_gaussians",
+    # training
+    "METHODS",
+    "TrainConfig",
+    "TrainResult",
+    "train",
+    # sweeps and comparisons
+    "SweepConfig",
+    "SweepResult",
+    "run_sweep",
+    "CompareConfig",
+    "ComparisonResult",
+    "run_comparison",
+    "critical_point_stats",
+    "remove_duplicates",
+    "top_bottom_groups",
+    "low_high_groups",
+    # probes and statistics
+    "hessian_eigenvector",
+    "loss_along_direction",
+    "decision_grid",
+    "predict_labels",
+    "macro_f1",
+    "macro_f1_on",
+    "MannWhitney",
+    "mann_whitney",
+    "spearman",
 ]

@@ -68,6 +68,7 @@ __all__ = [
     "ws_gradient_terms",
     "ws_gradient_per_sample",
     "WSGradient",
+    "hutchinson_quadratic",
 ]
 
 
@@ -232,3 +233,50 @@ def ws_gradient_per_sample(
     _check_method(method)
     fw = net.forward(theta, X, y)
     return fw.out(_ws_gradient(fw, method, per_sample=True).total)
+
+
+# ----- Hutchinson: v^T H v and its gradient ---------------------------------------------------
+def _hutchinson_adjoints(fw: Forward, v: np.ndarray) -> tuple[dict, np.ndarray]:
+    """Adjoints of ``q = v^T H v`` for probe vectors ``v (B, n)``; also returns q (B,).
+
+    With ``xi_i = V1 xt_i`` (V1 the W1-shaped part of v) and ``r_i = g_i . v``:
+    ``q = (1/N) sum_i s_i r_i^2 + e_i (sum_k w_ik xi_ik^2 + 2 f'_ik xi_ik vb_k)``,
+    where ``vb`` holds the output-weight entries of v.
+    """
+    net = fw.net
+    B, N, h = fw.A.shape
+    V1 = np.swapaxes(v[:, : net.n1].reshape(B, net.d_in + 1, h), 1, 2)  # (B, h, d+1)
+    v2 = v[:, net.n1 :]
+    vb = v2[:, None, 1:]
+    xi = np.einsum("bkj,nj->bnk", V1, fw.Xt)
+    r = np.einsum("bnk,bnk->bn", fw.V, xi) + v2[:, :1] + np.einsum("bnk,bk->bn", fw.A, v2[:, 1:])
+    vMv = np.einsum("bnk,bnk->bn", fw.W, xi * xi) + 2.0 * np.einsum("bnk,bnk->bn", fw.F1 * xi, vb)
+    s, e, p = fw.s, fw.e, fw.p
+    q = (s * r * r + e * vMv).mean(axis=1)
+    adj = dict(
+        adj_z=(s * (1.0 - 2.0 * p) * r * r + s * vMv) / N,
+        adj_v=(2.0 / N) * (s * r)[:, :, None] * xi,
+        adj_a=(2.0 / N) * (s * r)[:, :, None] * vb,
+        adj_w=e[:, :, None] * xi * xi / N,
+        adj_f1=(2.0 / N) * e[:, :, None] * xi * vb,
+    )
+    return adj, q
+
+
+def hutchinson_quadratic(
+    net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, v: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``v^T H v`` and its closed-form gradient in theta, for probe vectors ``v``.
+
+    Hutchinson's estimator of tr(H) averages ``v^T H v`` over Rademacher vectors v (Liu et
+    al. 2023 use it for Hessian regularization); its gradient is the average of these
+    gradients. Shapes: theta ``(n,)`` with v ``(n,)``, or theta ``(B, n)`` with v ``(B, n)``;
+    returns ``(q, grad q)`` of shapes ``()``/``(B,)`` and ``(n,)``/``(B, n)``.
+    """
+    fw = net.forward(theta, X, y)
+    v = np.asarray(v, dtype=float)
+    want = (fw.A.shape[0], net.n_params)
+    if v.shape != (want if fw.batched else want[1:]) or not np.all(np.isfinite(v)):
+        raise ValueError(f"v must be a finite array of the shape of theta, got {v.shape}")
+    adj, q = _hutchinson_adjoints(fw, v.reshape(want))
+    return fw.out(q), fw.out(fw.backprop(**adj))
