@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import multiprocessing
 import numbers
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -48,6 +49,7 @@ __all__ = [
     "top_bottom_groups",
     "low_high_groups",
     "default_cache_dir",
+    "default_executor",
 ]
 
 STAT_KEYS = (
@@ -187,8 +189,7 @@ def _map(tasks, executor: Executor | None, desc: str, quiet: bool, sizes):
     """Run ``_train_chunk`` over tasks, in order, with a progress bar over networks."""
     own = executor is None
     if own:
-        workers = os.cpu_count() or 1
-        executor = ProcessPoolExecutor(max_workers=workers)
+        executor = default_executor()
     if not isinstance(executor, Executor):
         raise ValueError(f"executor must be a concurrent.futures.Executor, got {executor!r}")
     bar = progress_bar(sum(sizes), desc, quiet=quiet, unit="net")
@@ -203,6 +204,19 @@ def _map(tasks, executor: Executor | None, desc: str, quiet: bool, sizes):
         bar.close()
         if own:
             executor.shutdown()
+
+
+def default_executor(max_workers: int | None = None) -> ProcessPoolExecutor:
+    """A process pool over the machine's cores, started with ``forkserver``.
+
+    Not ``fork``: numba's OpenMP threading layer aborts in a child forked from a process
+    that has run a parallel kernel. Pass your own pools made the same way
+    (``mp_context=multiprocessing.get_context("forkserver")`` or ``"spawn"``).
+    """
+    return ProcessPoolExecutor(
+        max_workers=max_workers or os.cpu_count() or 1,
+        mp_context=multiprocessing.get_context("forkserver"),
+    )
 
 
 def _worker_count(executor) -> int:
@@ -412,8 +426,9 @@ def run_sweep(
     """Run (or load from the cache) a critical-point sweep.
 
     ``config`` fields may be overridden by keyword (``run_sweep(n_seeds=500, d_hidden=10)``).
-    ``executor``: any ``concurrent.futures.Executor`` (default: a process pool over all
-    cores, numba limited to one thread per worker); ``chunk_size``: seeds per task;
+    ``executor``: any ``concurrent.futures.Executor`` (default: :func:`default_executor`, a
+    forkserver process pool over all cores, numba limited to one thread per worker; a dask
+    ``client.get_executor()`` works as it is); ``chunk_size``: seeds per task;
     ``cache_dir``: folder of the cache (default :func:`default_cache_dir`; ``False``
     disables it); ``force``: recompute even if cached; ``quiet``: no progress bar.
     """
