@@ -71,6 +71,7 @@ CROSS_N = (10, 30, 100, 300, 1000)
 CROSS_H = (3, 10, 30)
 CROSS_BATCH = 64  # a batched crossover grid too (N <= 300 keeps the B N^2 matrices small)
 CROSS_BATCH_N = (10, 30, 100, 300)
+THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "XLA_FLAGS")
 
 
 @dataclass
@@ -92,19 +93,24 @@ def log(msg: str) -> None:
 
 # ----- timing -------------------------------------------------------------------------------
 def median_time(fn: Callable[[], object], st: Settings, budget: float | None = None) -> float:
-    """Median seconds per call of ``fn`` (already warmed up by the caller), timeit-style."""
+    """Median seconds per call of ``fn`` (already warmed up by the caller), timeit-style.
+
+    ``number`` calls per repeat so that a repeat lasts >= ``st.min_loop``; as many repeats as
+    fit in ``budget``, clamped to ``[st.min_repeats, st.max_repeats]``. A slow call (one call
+    per repeat) counts the probing call as the first repeat.
+    """
     budget = st.budget if budget is None else budget
-    t0 = time.perf_counter()
-    fn()
-    first = time.perf_counter() - t0
-    number = max(1, math.ceil(st.min_loop / max(first, 1e-9)))
-    per_repeat = first * number
-    repeats = int(min(st.max_repeats, max(st.min_repeats, budget // max(per_repeat, 1e-9))))
-    times = []
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        first = time.perf_counter() - t0
+        number = max(1, math.ceil(st.min_loop / max(first, 1e-9)))
+        per_repeat = first * number
+        repeats = int(min(st.max_repeats, max(st.min_repeats, budget // max(per_repeat, 1e-9))))
+        times = [first] if number == 1 else []
+        while len(times) < repeats:
             t0 = time.perf_counter()
             for _ in range(number):
                 fn()
@@ -113,6 +119,34 @@ def median_time(fn: Callable[[], object], st: Settings, budget: float | None = N
         if gc_was_enabled:
             gc.enable()
     return statistics.median(times)
+
+
+class ForeignCPU:
+    """CPU seconds used by *other* processes since creation (Linux /proc/stat; else None).
+
+    The machine is small (2 cores): anything else running skews the timings, so the report
+    says how much else ran.
+    """
+
+    def __init__(self):
+        self.start = self._sample()
+
+    @staticmethod
+    def _sample() -> tuple[float, float] | None:
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(v) for v in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+        me = os.times()
+        return busy / os.sysconf("SC_CLK_TCK"), me.user + me.system
+
+    def seconds(self) -> float | None:
+        now = self._sample()
+        if now is None or self.start is None:
+            return None
+        return max(0.0, (now[0] - self.start[0]) - (now[1] - self.start[1]))
 
 
 def rel_err(a: np.ndarray, b: np.ndarray) -> float:
@@ -265,10 +299,13 @@ class CrossCell:
         return (self.t_pair / (self.N**2 * self.h)) / (self.t_asm / (self.N * self.n**2))
 
 
-def run_crossover(st: Settings) -> list[CrossCell]:
+def run_crossover(st: Settings, quick: bool) -> list[CrossCell]:
     cells = []
-    grid = [(0, N, h) for N in CROSS_N for h in CROSS_H]
-    grid += [(CROSS_BATCH, N, h) for N in CROSS_BATCH_N for h in CROSS_H]
+    ns, hs, bns = (CROSS_N, CROSS_H, CROSS_BATCH_N)
+    if quick:  # a smoke run: a few cells only
+        ns, hs, bns = (10, 100, 300), (3, 30), (30,)
+    grid = [(0, N, h) for N in ns for h in hs]
+    grid += [(CROSS_BATCH, N, h) for N in bns for h in hs]
     for B, N, h in grid:
         net, theta, X, y = problem(h, N, B, seed=1)
         whats = ("grad", "value") if B == 0 else ("grad",)
@@ -313,10 +350,9 @@ def suggest_weight(cells: list[CrossCell]) -> tuple[float, float, float, tuple[f
     # the widest run of consecutive optimal gaps, then its geometric middle
     opt = [(lo, hi) for s, lo, hi in scored if s <= best + 1e-12]
     lo, hi = opt[0][0], opt[-1][1]
-    w = inside(lo, hi)
-    w = float(f"{w:.2g}")
-    if not (lo < w <= hi):  # rounding left the interval
-        w = inside(lo, hi)
+    mid = inside(lo, hi)
+    # the roundest number inside the interval, as close to its middle as that allows
+    w = next((r for r in (float(f"{mid:.{k}g}") for k in (1, 2, 3)) if lo < r <= hi), mid)
     return w, total(w), total(hsr_traces.PAIRWISE_WEIGHT), (lo, hi)
 
 
@@ -351,7 +387,7 @@ def environment(load: tuple[float, float, float]) -> list[tuple[str, str]]:
         ("jax backend", jax.default_backend()),
         ("hsr PAIRWISE_WEIGHT", str(hsr_traces.PAIRWISE_WEIGHT)),
         ("load average at start (1/5/15 min)", " / ".join(f"{x:.2f}" for x in load)),
-    ]
+    ] + [(k, os.environ[k]) for k in THREAD_ENV if k in os.environ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -364,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     st = QUICK if args.quick else FULL
     md = args.markdown
     start = time.perf_counter()
+    foreign = ForeignCPU()
     load = os.getloadavg()
     if load[0] > 0.5:
         log(f"warning: load average {load[0]:.2f} - other work on the machine skews the timings")
@@ -509,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # ----- crossover
     if not args.no_crossover:
-        cross = run_crossover(st)
+        cross = run_crossover(st, args.quick)
         out = [heading("Crossover pairwise vs assembled (tr H^2 value and grad lambda_WS)", md)]
         rows = []
         w_now = hsr_traces.PAIRWISE_WEIGHT
@@ -599,14 +636,38 @@ def main(argv: list[str] | None = None) -> int:
         )
         out.append(
             "\nlog-regret of a cell = log(time of the picked method / time of the faster one); "
-            "the suggestion minimizes its sum and sits at the geometric middle of the optimal "
-            "interval."
+            "the suggestion minimizes its sum over the cells and is a round number near the "
+            "geometric middle of the optimal interval."
         )
+        subsets = [
+            ("grad B=1", [c for c in cross if c.what == "grad" and c.B == 0]),
+            ("value B=1", [c for c in cross if c.what == "value"]),
+            (f"grad B={CROSS_BATCH}", [c for c in cross if c.B == CROSS_BATCH]),
+            ("all", cross),
+        ]
+        candidates = sorted({0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 16.0, w_now})
+        rows = []
+        for w in candidates:
+            row = [f"{w:g}" + (" (current)" if w == w_now else "")]
+            for _, sel in subsets:
+                wrong = sum(c.picked(w) != c.faster for c in sel)
+                worst = math.exp(max(c.regret(w) for c in sel))
+                row.append(f"{wrong}/{len(sel)}, {sum(c.regret(w) for c in sel):.2f}, {worst:.2f}x")
+            rows.append(row)
+        out.append(heading("Regret of candidate weights (wrong picks, sum log-regret, worst)", md))
+        out.append(render(["W"] + [name for name, _ in subsets], rows, md))
         print("\n".join(out), flush=True)
 
     end_load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     wall = time.perf_counter() - start
     print(f"\ntotal wall time: {wall:.0f} s; load average at end: {end_load}", flush=True)
+    other = foreign.seconds()
+    if other is not None:
+        print(
+            f"CPU time used by other processes during the run: {other:.0f} s "
+            f"({other / wall:.2f} cores on average; ~0 means the timings are clean)",
+            flush=True,
+        )
     return 0 if all(checks_pass(c) for c in cells) else 1
 
 

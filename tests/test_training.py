@@ -244,3 +244,23 @@ def test_bad_theta_and_config_type():
         train(NET, THETA[:, :5], X, Y)
     with pytest.raises(ValueError, match="config must be a TrainConfig"):
         train(NET, THETA, X, Y, config={"lr": 1.0})
+
+
+@pytest.mark.parametrize("method", ["hsr", "hessian", "asam"])
+def test_a_non_finite_update_stops_the_network_where_it_is(method):
+    """An overflowing regularized step: flagged diverged, stopped at its last finite point,
+    never counted as converged; both engines agree. (Plain GD cannot overflow this way:
+    the cross-entropy gradient is bounded.)"""
+    kw = dict(method=method, lr=1e308, max_iter=50, hessian_weight=1e300, beta=1e300)
+    a = train(NET, THETA, X, Y, engine="numpy", **kw)
+    b = train(NET, THETA, X, Y, engine="numba", **kw)
+    for res in (a, b):
+        assert res.diverged.all() and not res.converged.any()
+        assert np.all(np.isfinite(res.theta))
+    np.testing.assert_array_equal(a.n_iter, b.n_iter)
+    np.testing.assert_allclose(a.theta, b.theta, rtol=1e-12)
+    if method != "asam":  # the very first step overflows: nothing moved
+        np.testing.assert_array_equal(a.n_iter, 0)
+        np.testing.assert_array_equal(a.theta, THETA)
+    ok = train(NET, THETA, X, Y, method=method, lr=0.1, max_iter=5)
+    assert not ok.diverged.any()

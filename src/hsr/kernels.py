@@ -307,8 +307,12 @@ if HAVE_NUMBA:
         n_iter,
         gn0,
         gn,
+        diverged,
     ):
-        """Train every row of theta (B, n) in place; see hsr.training for the rules."""
+        """Train every row of theta (B, n) in place; see hsr.training for the rules.
+
+        A network whose update direction is not finite stops where it is (diverged).
+        """
         B, n = theta.shape
         N = Xt.shape[0]
         T = snapshots.shape[0]
@@ -383,11 +387,20 @@ if HAVE_NUMBA:
                         rho,
                         eta,
                     )
-                    for a in range(n):
-                        th[a] -= lr * out[a]
                 else:
                     for a in range(n):
-                        th[a] -= lr * g[a]
+                        out[a] = g[a]
+                finite = True
+                for a in range(n):
+                    if not math.isfinite(th[a] - lr * out[a]):
+                        finite = False
+                if not finite:
+                    diverged[b] = True
+                    n_iter[b] = t
+                    done = True
+                    break
+                for a in range(n):
+                    th[a] -= lr * out[a]
             if not done:
                 n_iter[b] = max_iter
                 _forward(th, Xt, y, h, code, A, F1, F2, F3, E, S, P)

@@ -106,12 +106,12 @@ class SweepConfig:
     d_in: int = 2
     d_hidden: int = 3
     activation: str = "sigmoid"
-    init_low: float = -10.0
-    init_high: float = 10.0
-    lr: float = 1.0
-    max_iter: int = 10_000
+    init_low: float = -20.0
+    init_high: float = 20.0
+    lr: float = 4.0
+    max_iter: int = 20_000
     tol: float = 1e-3
-    dedup_k: float = 2.0
+    dedup_k: float = 3.0
     n_train: int = 100
     n_test: int = 1000
     mean0: tuple[float, float] = (-1.0, -1.0)
@@ -175,7 +175,15 @@ def _train_chunk(args):
         except ImportError:
             pass
     res = train(Net(*net_args), theta0, X, y, TrainConfig(**cfg_dict))
-    return res.theta, res.converged, res.n_iter, res.grad_norm0, res.grad_norm, res.history
+    return (
+        res.theta,
+        res.converged,
+        res.n_iter,
+        res.grad_norm0,
+        res.grad_norm,
+        res.history,
+        res.diverged,
+    )
 
 
 def _chunks(n: int, chunk_size: int | None, workers: int):
@@ -363,7 +371,8 @@ class SweepResult:
     """A sweep's outcome.
 
     ``seeds (S,)``, ``theta0 (S, n)``, ``theta (S, n)`` final, ``converged (S,)``,
-    ``n_iter (S,)``; ``unique (M,)`` indices into the seeds of the unique critical points;
+    ``n_iter (S,)``, ``diverged (S,)``; ``unique (M,)`` indices into the seeds of the
+    unique critical points;
     ``threshold`` the duplicate distance; ``stats``: a dict of ``(M,)`` arrays (STAT_KEYS)
     for the unique points; ``config`` the SweepConfig as a dict.
     """
@@ -376,6 +385,7 @@ class SweepResult:
     n_iter: np.ndarray
     unique: np.ndarray
     threshold: float
+    diverged: np.ndarray
     stats: dict = field(default_factory=dict)
 
     @property
@@ -396,13 +406,14 @@ class SweepResult:
             "seeds": int(self.seeds.size),
             "converged": self.n_converged,
             "unique": self.n_unique,
+            "diverged": int(self.diverged.sum()),
             "threshold": self.threshold,
         }
 
     def _arrays(self):
         arr = {
             k: getattr(self, k)
-            for k in ("seeds", "theta0", "theta", "converged", "n_iter", "unique")
+            for k in ("seeds", "theta0", "theta", "converged", "n_iter", "unique", "diverged")
         }
         arr.update({f"stat_{k}": v for k, v in self.stats.items()})
         return arr
@@ -460,6 +471,7 @@ def run_sweep(
     theta = np.concatenate([r[0] for r in results])
     converged = np.concatenate([r[1] for r in results])
     n_iter = np.concatenate([r[2] for r in results])
+    diverged = np.concatenate([r[6] for r in results])
 
     conv_idx = np.flatnonzero(converged)
     keep, threshold = remove_duplicates(theta[conv_idx], cfg.dedup_k)
@@ -470,7 +482,16 @@ def run_sweep(
         else {k: np.zeros(0) for k in STAT_KEYS}
     )
     result = SweepResult(
-        cfg.to_dict(), seeds, theta0, theta, converged, n_iter, unique, threshold, stats
+        cfg.to_dict(),
+        seeds,
+        theta0,
+        theta,
+        converged,
+        n_iter,
+        unique,
+        threshold,
+        diverged,
+        stats,
     )
     _cache_save(cache_dir, key, result._arrays(), {"config": cfg.to_dict(), "threshold": threshold})
     return result
@@ -532,8 +553,9 @@ class CompareConfig:
 
 @dataclass
 class ComparisonResult:
-    """Per method: ``theta (S, n)``, ``converged``, ``n_iter``, ``stats`` (STAT_KEYS, each
-    ``(S,)``) and ``history`` (``iterations (T,)`` and ``(T, S)`` arrays); ``seeds (S,)``
+    """Per method: ``theta (S, n)``, ``converged``, ``n_iter``, ``diverged``, ``stats``
+    (STAT_KEYS, each ``(S,)``) and ``history`` (``iterations (T,)`` and ``(T, S)`` arrays);
+    ``seeds (S,)``
     and ``group (S,)`` (the label of each seed's group, e.g. "Flat"/"Sharp")."""
 
     config: dict
@@ -640,6 +662,7 @@ def run_comparison(
             "theta": theta,
             "converged": np.concatenate([r[1] for r in rs]),
             "n_iter": np.concatenate([r[2] for r in rs]),
+            "diverged": np.concatenate([r[6] for r in rs]),
             "stats": critical_point_stats(net, theta, data),
             "history": hist,
         }

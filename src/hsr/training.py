@@ -130,7 +130,9 @@ class TrainResult:
     """Outcome of :func:`train` for B networks.
 
     ``theta (B, n)`` final parameters; ``converged (B,)``; ``n_iter (B,)`` iterations taken
-    (the iteration at which the test passed, or max_iter); ``grad_norm0 (B,)`` and
+    (the iteration at which the test passed, or max_iter); ``diverged (B,)``: the update
+    became non-finite at ``n_iter`` and the network stopped at its last finite point
+    (never counted as converged); ``grad_norm0 (B,)`` and
     ``grad_norm (B,)`` initial and final |grad L|; ``history``: ``iterations (T,)`` and one
     ``(T, B)`` array per recorded quantity (``spectrum``: ``(T, B, n)``); a stopped network
     keeps its final values.
@@ -141,6 +143,7 @@ class TrainResult:
     n_iter: np.ndarray
     grad_norm0: np.ndarray
     grad_norm: np.ndarray
+    diverged: np.ndarray
     history: dict = field(default_factory=dict)
     config: dict = field(default_factory=dict)
 
@@ -204,7 +207,12 @@ class _Stepper:
         Tg = T * g
         norm = np.linalg.norm(Tg, axis=1, keepdims=True)
         eps = np.where(norm > 0, cfg.rho * T * Tg / np.where(norm > 0, norm, 1.0), 0.0)
-        return _grad_loss(self.forward(theta + eps))
+        pert = theta + eps
+        ok = np.all(np.isfinite(pert), axis=1)
+        out = np.full_like(theta, np.nan)  # a non-finite perturbation: the network diverged
+        if np.any(ok):
+            out[ok] = _grad_loss(self.forward(pert[ok]))
+        return out
 
 
 def _quantity(q, fw, spec, b):
@@ -258,6 +266,7 @@ def _train_numba(net, theta, X, y, cfg, K, n_snap):
     converged = np.zeros(B, dtype=np.bool_)
     n_iter = np.zeros(B, dtype=np.int64)
     gn0, gn = np.zeros(B), np.zeros(B)
+    diverged = np.zeros(B, dtype=np.bool_)
     kernels.train_kernel(
         theta,
         Xt,
@@ -281,8 +290,9 @@ def _train_numba(net, theta, X, y, cfg, K, n_snap):
         n_iter,
         gn0,
         gn,
+        diverged,
     )
-    return converged, n_iter, gn0, gn, snaps
+    return converged, n_iter, gn0, gn, snaps, diverged
 
 
 def _train_numpy(net, theta, X, y, cfg, K, n_snap, quiet):
@@ -293,6 +303,7 @@ def _train_numpy(net, theta, X, y, cfg, K, n_snap, quiet):
     grad_norm = np.zeros(B)
     grad_norm0 = np.zeros(B)
     snaps = np.zeros((n_snap, B, n))
+    diverged = np.zeros(B, dtype=bool)
     active = np.arange(B)
     bar = progress_bar(cfg.max_iter, f"{cfg.method} x{B}", quiet=quiet)
     try:
@@ -300,8 +311,9 @@ def _train_numpy(net, theta, X, y, cfg, K, n_snap, quiet):
             if cfg.record_every and t % cfg.record_every == 0:
                 snaps[t // cfg.record_every, active] = theta[active]
             th = theta[active]
-            fw = stepper.forward(th)
-            g = _grad_loss(fw)
+            with np.errstate(over="ignore", invalid="ignore"):
+                fw = stepper.forward(th)
+                g = _grad_loss(fw)
             gn = np.linalg.norm(g, axis=1)
             if t == 0:
                 grad_norm0[:] = gn
@@ -315,7 +327,18 @@ def _train_numpy(net, theta, X, y, cfg, K, n_snap, quiet):
                 if active.size == 0:
                     break
                 fw = stepper.forward(th) if cfg.method != "baseline" else None
-            theta[active] = th - cfg.lr * stepper.direction(th, fw, g, regularize=t < K)
+            with np.errstate(over="ignore", invalid="ignore"):
+                # far-out parameters may overflow: such a network is flagged diverged below
+                d = stepper.direction(th, fw, g, regularize=t < K)
+                new = th - cfg.lr * d
+            bad = ~np.all(np.isfinite(new), axis=1)
+            if np.any(bad):
+                diverged[active[bad]] = True
+                n_iter[active[bad]] = t
+                active, new = active[~bad], new[~bad]
+            theta[active] = new
+            if active.size == 0:
+                break
             bar.update(1)
             if t % 200 == 0:
                 bar.set_postfix_str(f"active {active.size}/{B}")
@@ -331,7 +354,7 @@ def _train_numpy(net, theta, X, y, cfg, K, n_snap, quiet):
         for b in range(B):
             first = -(-int(n_iter[b]) // cfg.record_every)
             snaps[first:, b] = theta[b]
-    return converged, n_iter, grad_norm0, grad_norm, snaps
+    return converged, n_iter, grad_norm0, grad_norm, snaps, diverged
 
 
 def train(
@@ -373,9 +396,11 @@ def train(
     K = cfg.max_iter if cfg.reg_iters is None else min(cfg.reg_iters, cfg.max_iter)
     n_snap = (cfg.max_iter - 1) // cfg.record_every + 2 if cfg.record_every else 0
     if engine == "numba":
-        converged, n_iter, gn0, gn, snaps = _train_numba(net, theta, X, y, cfg, K, n_snap)
+        converged, n_iter, gn0, gn, snaps, diverged = _train_numba(net, theta, X, y, cfg, K, n_snap)
     else:
-        converged, n_iter, gn0, gn, snaps = _train_numpy(net, theta, X, y, cfg, K, n_snap, quiet)
+        converged, n_iter, gn0, gn, snaps, diverged = _train_numpy(
+            net, theta, X, y, cfg, K, n_snap, quiet
+        )
     history = {}
     if cfg.record_every:
         iters = np.arange(n_snap - 1) * cfg.record_every
@@ -394,6 +419,7 @@ def train(
         n_iter=out(n_iter.astype(int)),
         grad_norm0=out(gn0),
         grad_norm=out(gn),
+        diverged=out(diverged.astype(bool)),
         history=history,
         config={**cfg.to_dict(), "engine": engine},
     )
