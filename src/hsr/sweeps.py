@@ -21,6 +21,7 @@ import math
 import multiprocessing
 import numbers
 import os
+import warnings
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -217,6 +218,9 @@ def _map(tasks, executor: Executor | None, desc: str, quiet: bool, sizes):
 def default_executor(max_workers: int | None = None) -> ProcessPoolExecutor:
     """A process pool over the machine's cores, started with ``forkserver``.
 
+    In a script (not a notebook), call sweeps under ``if __name__ == "__main__":``, as with
+    any spawn or forkserver pool: the workers import the main module.
+
     Not ``fork``: numba's OpenMP threading layer aborts in a child forked from a process
     that has run a parallel kernel. Pass your own pools made the same way
     (``mp_context=multiprocessing.get_context("forkserver")`` or ``"spawn"``).
@@ -242,8 +246,16 @@ def default_cache_dir() -> Path:
     return Path(base) / "hsr"
 
 
+#: bumped whenever the layout of cached results changes
+CACHE_FORMAT = 2
+
+
 def _cache_key(kind: str, params: dict) -> str:
-    blob = json.dumps({"kind": kind, "version": _version(), **params}, sort_keys=True, default=str)
+    blob = json.dumps(
+        {"kind": kind, "version": _version(), "format": CACHE_FORMAT, **params},
+        sort_keys=True,
+        default=str,
+    )
     return f"{kind}-{hashlib.sha256(blob.encode()).hexdigest()[:20]}"
 
 
@@ -253,8 +265,12 @@ def _cache_load(cache_dir, key):
     path = Path(cache_dir or default_cache_dir()) / f"{key}.npz"
     if not path.exists():
         return None
-    with np.load(path, allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files}
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError, EOFError) as exc:  # unreadable: recompute
+        warnings.warn(f"ignoring unreadable cache file {path}: {exc}", stacklevel=3)
+        return None
     meta = json.loads(str(arrays.pop("__meta__")))
     return arrays, meta
 
@@ -503,17 +519,20 @@ class CompareConfig:
     """Settings of the method comparison (HSR Section VI-B).
 
     methods: which of ``METHODS``; max_iter 10,000 and reg_iters 5,000 (the sharpness term
-    acts in the first reg_iters iterations); lr; alpha, beta (HSR); hessian_weight (0.01);
-    rho (0.1), eta (A-SAM); record_every: history stride; record: quantities recorded.
+    acts in the first reg_iters iterations; HSR Section VI-B); lr: the sweep's learning rate
+    (4, blank in the paper); alpha = beta = 1 (blank in the paper: HSR Reg. then descends the
+    unweighted sum L + lambda_WS); hessian_weight 0.01 and rho 0.1 (the paper's values);
+    eta 0.01 (A-SAM's default in Kwon et al.); record_every: history stride; record: the
+    quantities recorded.
     """
 
     methods: tuple[str, ...] = METHODS
-    lr: float = 1.0
+    lr: float = 4.0
     max_iter: int = 10_000
     reg_iters: int = 5_000
     tol: float = 1e-3
     alpha: float = 1.0
-    beta: float = 0.1
+    beta: float = 1.0
     hessian_weight: float = 0.01
     rho: float = 0.1
     eta: float = 0.01
