@@ -54,8 +54,8 @@ from .hessian import assemble_hessian
 from .model import Forward, Net
 from .traces import (
     _check_method,
-    choose_trace_squared_method,
     pair_terms,
+    resolve_method,
     trace_from_forward,
     trace_squared_pairwise,
     trace_terms,
@@ -140,10 +140,7 @@ def _adjoints_trace_squared_assembled(fw: Forward) -> tuple[dict, np.ndarray]:
 
 
 def _adjoints_trace_squared(fw: Forward, method: str) -> tuple[dict, np.ndarray]:
-    method = _check_method(method)
-    if method == "auto":
-        method = choose_trace_squared_method(fw.N, fw.net)
-    if method == "pairwise":
+    if resolve_method(method, fw) == "pairwise":
         return _adjoints_trace_squared_pairwise(fw)
     return _adjoints_trace_squared_assembled(fw)
 

@@ -113,12 +113,15 @@ def _check_method(method: str) -> str:
     return method
 
 
+def resolve_method(method: str, fw: Forward) -> str:
+    """``"pairwise"`` or ``"assembled"``: ``method`` checked, ``"auto"`` resolved for fw."""
+    method = _check_method(method)
+    return choose_trace_squared_method(fw.N, fw.net) if method == "auto" else method
+
+
 def trace_squared_from_forward(fw: Forward, method: str = "auto") -> np.ndarray:
     """tr H^2 for every network of the batch by the chosen method: shape (B,)."""
-    method = _check_method(method)
-    if method == "auto":
-        method = choose_trace_squared_method(fw.N, fw.net)
-    if method == "pairwise":
+    if resolve_method(method, fw) == "pairwise":
         return trace_squared_pairwise(fw)
     return trace_squared_assembled(fw)
 
