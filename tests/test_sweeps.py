@@ -118,6 +118,15 @@ def test_cache_roundtrip_and_force(tmp_path, small_sweep):
     assert len(list(tmp_path.glob("sweep-*.npz"))) == 2
 
 
+def test_integer_and_float_settings_share_one_cache_key():
+    from hsr.sweeps import CompareConfig, _cache_key
+
+    a = SweepConfig(init_low=-20, init_high=20, lr=4, dedup_k=3)
+    b = SweepConfig(init_low=-20.0, init_high=20.0, lr=4.0, dedup_k=3.0)
+    assert _cache_key("sweep", a.to_dict()) == _cache_key("sweep", b.to_dict())
+    assert CompareConfig(lr=4, beta=1).to_dict() == CompareConfig(lr=4.0, beta=1.0).to_dict()
+
+
 def test_cache_dir_from_environment(tmp_path, monkeypatch):
     from hsr.sweeps import default_cache_dir
 
@@ -208,6 +217,8 @@ def test_bad_sweep_calls(small_sweep):
         run_comparison(small_sweep, {}, cache_dir=False)
     with pytest.raises(ValueError, match="group 'Flat' must be a non-empty"):
         run_comparison(small_sweep, {"Flat": []}, cache_dir=False)
+    with pytest.raises(ValueError, match="unknown comparison setting"):
+        run_comparison(small_sweep, {"Flat": [0]}, betta=1.0, cache_dir=False)
     with pytest.raises(ValueError, match="methods must be from"):
         run_comparison(small_sweep, {"Flat": [0]}, methods=("sgd",), cache_dir=False)
     with pytest.raises(ValueError, match="alpha and beta are both 0"):

@@ -94,9 +94,19 @@ def numerical_traces(H: np.ndarray) -> tuple[float, float]:
 
 
 def numerical_grad_ws_upper_bound(
-    net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, eps: float = 1e-6
+    net: Net,
+    theta: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    eps: float = 1e-6,
+    method: str = "auto",
 ) -> np.ndarray:
-    """Central differences of lambda_WS: shape (n,) (the numerical solution of HSR Fig. 2)."""
+    """Central differences of lambda_WS: shape (n,) (the numerical solution of HSR Fig. 2).
+
+    ``method``: how each lambda_WS evaluates tr(H^2) (see :func:`hsr.trace_hessian_squared`).
+    """
     theta = net.check_theta(theta, allow_batch=False)
     X, y = net.check_data(X, y)
-    return numerical_gradient(lambda t: ws_upper_bound(net, t, X, y), theta, eps, vectorized=True)
+    return numerical_gradient(
+        lambda t: ws_upper_bound(net, t, X, y, method), theta, eps, vectorized=True
+    )

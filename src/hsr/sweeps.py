@@ -90,6 +90,14 @@ def _check_pos(name, value, integer=False):
         )
 
 
+def _coerce_floats(cfg, names):
+    """Store real-valued settings as floats, so that -20 and -20.0 give one cache key."""
+    for name in names:
+        v = getattr(cfg, name)
+        if isinstance(v, numbers.Real) and not isinstance(v, bool):
+            object.__setattr__(cfg, name, float(v))
+
+
 @dataclass(frozen=True)
 class SweepConfig:
     """Every setting of a critical-point sweep. The papers leave most of them blank: the
@@ -121,6 +129,7 @@ class SweepConfig:
     data_seed: int = 0
 
     def __post_init__(self):
+        _coerce_floats(self, ("init_low", "init_high", "lr", "tol", "dedup_k", "var"))
         for name in ("n_seeds", "d_hidden", "max_iter", "n_train", "n_test"):
             _check_pos(name, getattr(self, name), integer=True)
         if self.d_in != 2:
@@ -540,6 +549,7 @@ class CompareConfig:
     record: tuple[str, ...] = ("loss", "lambda_max")
 
     def __post_init__(self):
+        _coerce_floats(self, ("lr", "tol", "alpha", "beta", "hessian_weight", "rho", "eta"))
         object.__setattr__(self, "methods", tuple(self.methods))
         object.__setattr__(self, "record", tuple(self.record))
         if not self.methods:
@@ -605,6 +615,9 @@ def run_comparison(
     if not isinstance(cfg, CompareConfig):
         raise ValueError(f"config must be a CompareConfig, got {type(cfg).__name__}")
     if overrides:
+        unknown = set(overrides) - {f.name for f in fields(CompareConfig)}
+        if unknown:
+            raise ValueError(f"unknown comparison setting(s) {sorted(unknown)}")
         cfg = replace(cfg, **overrides)
     if not groups:
         raise ValueError("groups must name at least one group of seeds")
