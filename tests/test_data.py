@@ -256,3 +256,12 @@ def test_correlated_gaussians_bad_input(case):
     kwargs = {"n": 10, "cov": 0.5, **kwargs}
     with pytest.raises(ValueError, match=match):
         correlated_gaussians(**kwargs)
+
+
+def test_bayes_labels_is_the_perpendicular_bisector():
+    from hsr.data import bayes_labels
+
+    X = np.array([[-1.0, -1.0], [1.0, 1.0], [0.1, -0.05], [-0.1, 0.05], [3.0, -3.0]])
+    np.testing.assert_array_equal(bayes_labels(X, (-1, -1), (1, 1)), [0, 1, 1, 0, 1])
+    with pytest.raises(ValueError, match="X must have shape"):
+        bayes_labels(np.zeros((3, 3)), (-1, -1), (1, 1))

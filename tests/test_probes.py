@@ -433,3 +433,31 @@ def test_spearman_bad_input(case):
     x, y, match = BAD_SPEARMAN[case]
     with pytest.raises(ValueError, match=match):
         spearman(x, y)
+
+
+# ----- helpers the figure notebooks share -----------------------------------------------------
+def test_paired_wilcoxon():
+    a = np.arange(10.0)
+    p, n, note = probes.paired_wilcoxon(a + 1.0 + 0.01 * a, a, alternative="greater")
+    assert n == 10 and note == "" and p < 0.01
+    p, n, note = probes.paired_wilcoxon([1.0, 2.0, np.nan], [1.0, 2.0, 0.0])
+    assert np.isnan(p) and n == 2 and "too few" in note
+    with pytest.raises(ValueError, match="alternative must be"):
+        probes.paired_wilcoxon(a, a, alternative="up")
+    with pytest.raises(ValueError, match="must be paired"):
+        probes.paired_wilcoxon(a, a[:-1])
+
+
+def test_boundary_length_of_a_circle():
+    g = np.linspace(-2, 2, 401)
+    xx, yy = np.meshgrid(g, g)
+    prob = 1 / (1 + np.exp(-(1 - np.hypot(xx, yy)) * 20))  # p = 0.5 on the unit circle
+    assert probes.boundary_length(prob, xx, yy) == pytest.approx(2 * np.pi, rel=1e-3)
+    assert probes.boundary_length(np.ones_like(xx), xx, yy) == 0.0
+    with pytest.raises(ValueError, match="2-D grids"):
+        probes.boundary_length(prob[0], xx, yy)
+
+
+def test_spearman_or_nan():
+    assert probes.spearman_or_nan([1, 2, 3], [3, 2, 1])[0] == pytest.approx(-1.0)
+    assert all(np.isnan(v) for v in probes.spearman_or_nan([1, 1, 1], [1, 2, 3]))

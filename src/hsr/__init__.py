@@ -15,7 +15,7 @@ its closed-form gradient. Everything here is numpy/scipy; nothing imports jax or
 
 from .activations import ACTIVATIONS
 from .bounds import WSBounds, ws_bounds, ws_lower_bound, ws_upper_bound
-from .data import Dataset, correlated_gaussians, two_gaussians
+from .data import Dataset, bayes_labels, correlated_gaussians, two_gaussians
 from .gradients import (
     WSGradient,
     grad_trace_hessian,
@@ -36,14 +36,17 @@ from .numerical import (
 )
 from .probes import (
     MannWhitney,
+    boundary_length,
     decision_grid,
     hessian_eigenvector,
     loss_along_direction,
     macro_f1,
     macro_f1_on,
     mann_whitney,
+    paired_wilcoxon,
     predict_labels,
     spearman,
+    spearman_or_nan,
 )
 from .sweeps import (
     CompareConfig,
@@ -94,6 +97,7 @@ __all__ = [
     "Dataset",
     "two_gaussians",
     "correlated_gaussians",
+    "bayes_labels",
     # training
     "METHODS",
     "TrainConfig",
@@ -121,4 +125,7 @@ __all__ = [
     "MannWhitney",
     "mann_whitney",
     "spearman",
+    "spearman_or_nan",
+    "paired_wilcoxon",
+    "boundary_length",
 ]

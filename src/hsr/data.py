@@ -33,6 +33,7 @@ __all__ = [
     "Dataset",
     "two_gaussians",
     "correlated_gaussians",
+    "bayes_labels",
     "DEFAULT_MEAN0",
     "DEFAULT_MEAN1",
     "DEFAULT_VAR",
@@ -294,3 +295,17 @@ def correlated_gaussians(
     X = np.random.default_rng(seed).standard_normal(size=(n, 2)) @ L.T
     score = X[:, 0] + X[:, 1] if rule == "sum" else X[:, 0]
     return X, (score >= 0).astype(float)
+
+
+def bayes_labels(X: np.ndarray, mean0, mean1) -> np.ndarray:
+    """The Bayes-optimal labels ``(N,)`` for two isotropic Gaussians of equal variance and
+    equal priors: class 1 where ``(mean1 - mean0) . x >= (|mean1|^2 - |mean0|^2) / 2``.
+
+    >>> bayes_labels(np.array([[-2.0, 0.0], [0.5, 0.1]]), (-1.0, -1.0), (1.0, 1.0))
+    array([0., 1.])
+    """
+    m0, m1 = np.asarray(_check_mean("mean0", mean0)), np.asarray(_check_mean("mean1", mean1))
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"X must have shape (N, 2), got {X.shape}")
+    return (X @ (m1 - m0) >= 0.5 * (m1 @ m1 - m0 @ m0)).astype(float)

@@ -24,6 +24,8 @@ __all__ = [
     "plot_decision_boundary",
     "plot_loss_along",
     "box_by_group",
+    "draw_bayes_boundary",
+    "plot_band",
 ]
 
 METHOD_LABELS = {
@@ -152,4 +154,30 @@ def box_by_group(ax, values: dict, ylabel: str, order=None, palette=None, hue_or
     )
     ax.set_xlabel("")
     ax.set_ylabel(ylabel)
+    return ax
+
+
+def draw_bayes_boundary(ax, mean0, mean1, lim=(-6.0, 6.0), **kw):
+    """The Bayes boundary of the two-Gaussian task, ``(m1 - m0) . x = (|m1|^2 - |m0|^2)/2``,
+    dashed, clipped to the square (see :func:`hsr.data.bayes_labels`)."""
+    m0, m1 = np.asarray(mean0, dtype=float), np.asarray(mean1, dtype=float)
+    w, c = m1 - m0, 0.5 * (m1 @ m1 - m0 @ m0)
+    t = np.linspace(*lim, 200)
+    style = {"ls": "--", "color": "0.35", "lw": 1, "label": "Bayes boundary", **kw}
+    if abs(w[1]) >= abs(w[0]):
+        ax.plot(t, (c - w[0] * t) / w[1], **style)
+    else:
+        ax.plot((c - w[1] * t) / w[0], t, **style)
+    ax.set_xlim(*lim)
+    ax.set_ylim(*lim)
+    return ax
+
+
+def plot_band(ax, x, values, color=None, label=None, q=(25, 75), alpha=0.2):
+    """Median over the columns of ``values (T, S)`` against ``x (T,)``, with a quantile band."""
+    values = np.asarray(values, dtype=float)
+    med = np.nanmedian(values, axis=1)
+    lo, hi = np.nanpercentile(values, q, axis=1)
+    (line,) = ax.plot(x, med, color=color, label=label)
+    ax.fill_between(x, lo, hi, color=line.get_color(), alpha=alpha, lw=0)
     return ax

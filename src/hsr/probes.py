@@ -42,6 +42,9 @@ __all__ = [
     "MannWhitney",
     "mann_whitney",
     "spearman",
+    "spearman_or_nan",
+    "paired_wilcoxon",
+    "boundary_length",
 ]
 
 _EIGEN_WHICH = ("max", "min")
@@ -370,3 +373,60 @@ def spearman(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
             raise ValueError(f"{name} is constant: Spearman's rho is undefined")
     res = stats.spearmanr(x, y)
     return float(res.statistic), float(res.pvalue)
+
+
+def spearman_or_nan(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """:func:`spearman`, but ``(nan, nan)`` where rho is undefined (fewer than 3 points or
+    constant input), for figures that must also run on tiny smoke-test sweeps.
+
+    >>> spearman_or_nan([1, 2], [3, 4])
+    (nan, nan)
+    """
+    try:
+        return spearman(x, y)
+    except ValueError:
+        return float("nan"), float("nan")
+
+
+def paired_wilcoxon(a: np.ndarray, b: np.ndarray, alternative: str = "two-sided"):
+    """Wilcoxon signed-rank test of ``a`` against ``b`` on the same seeds (pairs ``(N,)``).
+
+    Returns ``(pvalue, n_pairs, note)``: pairs with a non-finite member are dropped; when
+    fewer than 2 pairs differ the test is undefined and ``pvalue`` is NaN, with a note.
+
+    >>> p, n, note = paired_wilcoxon([1.0, 2.0, 3.0, 4.0, 5.0], [0.0, 0.5, 1.0, 1.5, 2.0],
+    ...                              alternative="greater")
+    >>> round(p, 4), n, note
+    (0.0312, 5, '')
+    """
+    if alternative not in ("two-sided", "greater", "less"):
+        raise ValueError(
+            f"alternative must be 'two-sided', 'greater' or 'less', got {alternative!r}"
+        )
+    a, b = _real_array("a", a).ravel(), _real_array("b", b).ravel()
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must be paired (same length), got {a.size} and {b.size}")
+    ok = np.isfinite(a) & np.isfinite(b)
+    a, b = a[ok], b[ok]
+    if np.count_nonzero(a - b) < 2:
+        return float("nan"), int(a.size), f" (too few differing pairs, {a.size}, for the test)"
+    return float(stats.wilcoxon(a, b, alternative=alternative).pvalue), int(a.size), ""
+
+
+def boundary_length(prob: np.ndarray, xx: np.ndarray, yy: np.ndarray) -> float:
+    """Length of the p = 0.5 contour of a probability grid (from :func:`decision_grid`)
+    inside its square; 0 when the boundary does not cross it. A simple boundary is short.
+
+    >>> g = np.linspace(-1, 1, 21); xx, yy = np.meshgrid(g, g)
+    >>> round(boundary_length(1 / (1 + np.exp(-xx)), xx, yy), 6)  # the line x1 = 0
+    2.0
+    """
+    import contourpy
+
+    prob, xx, yy = (np.asarray(a, dtype=float) for a in (prob, xx, yy))
+    if prob.ndim != 2 or prob.shape != xx.shape or prob.shape != yy.shape:
+        raise ValueError(
+            f"prob, xx, yy must be 2-D grids of one shape, got {prob.shape}, {xx.shape}, {yy.shape}"
+        )
+    lines = contourpy.contour_generator(xx, yy, prob).lines(0.5)
+    return float(sum(np.linalg.norm(np.diff(seg, axis=0), axis=1).sum() for seg in lines))

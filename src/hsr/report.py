@@ -24,6 +24,7 @@ from pathlib import Path
 
 __all__ = [
     "VERDICTS",
+    "AGREEMENT",
     "Claim",
     "claims_dir",
     "record_claims",
@@ -36,6 +37,13 @@ __all__ = [
 ]
 
 VERDICTS = ("holds", "partly", "does not hold")
+
+#: how a figure page says what its verdict means, e.g. "In this run the claim {agreement}."
+AGREEMENT = {
+    "holds": "agrees with the paper",
+    "partly": "agrees with the paper only in part",
+    "does not hold": "does not agree with the paper",
+}
 
 
 @dataclass(frozen=True)

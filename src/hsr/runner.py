@@ -242,7 +242,7 @@ def _expected(default) -> str:
         return "str"
     if isinstance(default, list | tuple):
         if default and all(_is_number(d) for d in default):
-            return f"a list of {len(default)} numbers"
+            return "a non-empty list of numbers"
         return "a list"
     return type(default).__name__
 
@@ -252,13 +252,17 @@ def check_value(default, value) -> tuple[bool, Any]:
     to inject (ints become floats where the default is a float).
 
     bool takes only bool; int takes int (not bool); float takes int or float; str takes str;
-    a list or tuple of numbers takes a list or tuple of as many numbers, any other list any
-    list; a ``None`` default takes anything; anything else the same type.
+    a list or tuple of numbers takes a non-empty list or tuple of numbers (its length is the
+    notebook's to check: a grid may be longer or shorter, a 2-D mean is checked by
+    ``hsr.SweepConfig``), any other list any list; a ``None`` default takes anything;
+    anything else the same type.
 
     >>> check_value(0.5, 2), check_value(3, 3.5), check_value(False, 0)
     ((True, 2.0), (False, 3.5), (False, 0))
-    >>> check_value([-1.0, -1.0], [1, 2]), check_value([-1.0, -1.0], [1, 2, 3])[0]
-    ((True, [1.0, 2.0]), False)
+    >>> check_value([-1.0, -1.0], [1, 2]), check_value([3, 10], [3, 10, 30])[0]
+    ((True, [1.0, 2.0]), True)
+    >>> check_value([0.5, 1.0], []), check_value([1, 2], ["a"])
+    ((False, []), (False, ['a']))
     """
     if default is None:
         return True, value
@@ -274,10 +278,10 @@ def check_value(default, value) -> tuple[bool, Any]:
         if not isinstance(value, list | tuple):
             return False, value
         if default and all(_is_number(d) for d in default):
-            if len(value) != len(default) or not all(_is_number(v) for v in value):
+            if not value or not all(_is_number(v) for v in value):
                 return False, value
-            pairs = zip(default, value, strict=True)
-            return True, [float(v) if isinstance(d, float) else v for d, v in pairs]
+            floats = any(isinstance(d, float) for d in default)
+            return True, [float(v) if floats else v for v in value]
         return True, list(value)
     if isinstance(default, dict):
         return isinstance(value, dict), value
