@@ -31,7 +31,7 @@ $(TEST_STAMP): pyproject.toml | $(PY)
 	touch $@
 
 lint: $(TEST_STAMP)
-	$(PY) -m ruff check src tests benchmarks
+	$(PY) -m ruff check src tests benchmarks notebooks
 
 # the rendered-book test drives a headless Chromium (Debian's package); it never skips
 chromium:

@@ -400,7 +400,7 @@ def test_run_with_fake_papermill(root, fake, capsys, monkeypatch, tmp_path):
         "HSR_FIGURE_DIR": str(gen / "figures"),
         "HSR_CLAIMS_DIR": str(gen / "claims"),
         "HSR_CACHE_DIR": str(root / ".cache" / "hsr"),
-        "MPLBACKEND": "Agg",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
     assert "HSR_FIGURE_DIR" not in os.environ  # restored after the run
     assert sorted(p.name for p in gen.iterdir()) == [
@@ -506,7 +506,7 @@ def test_real_execution(root, capsys, monkeypatch):
         "HSR_FIGURE_DIR": str(gen / "figures"),
         "HSR_CLAIMS_DIR": str(gen / "claims"),
         "HSR_CACHE_DIR": str(root / ".cache" / "hsr"),
-        "MPLBACKEND": "Agg",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "cwd": str(root / "notebooks"),
         "n": 1,
         "x": 2.0,

@@ -606,7 +606,9 @@ def _cmd_run(args) -> int:
         "HSR_FIGURE_DIR": str(out / "figures"),
         "HSR_CLAIMS_DIR": str(out / "claims"),
         "HSR_CACHE_DIR": cache,
-        "MPLBACKEND": "Agg",
+        # the kernel's inline backend: figures are saved by the notebooks and also shown in
+        # the executed notebook, which is the book page
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
     # the experiments batch many small matrices: a multithreaded BLAS only adds handoffs
     # (measured 25-35x slower on 2 cores for N=100, d_h=30); the user's setting wins

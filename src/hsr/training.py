@@ -403,10 +403,12 @@ def train(
         )
     history = {}
     if cfg.record_every:
-        iters = np.arange(n_snap - 1) * cfg.record_every
-        snaps[-1] = theta
-        # the last row is the final point, at the iteration where the last network stopped
-        iters = np.append(iters, int(n_iter.max()))
+        # rows at 0, stride, 2 stride, ... before the last network stopped, then the final point
+        last = int(n_iter.max())
+        keep = -(-last // cfg.record_every)  # snapshots taken at iterations < last
+        snaps[keep] = theta
+        snaps = snaps[: keep + 1]
+        iters = np.append(np.arange(keep) * cfg.record_every, last)
         history = history_from_snapshots(net, X, y, snaps, cfg.record, cfg.trace_method)
         history["iterations"] = iters
         history["theta"] = snaps
