@@ -167,6 +167,32 @@ def test_comparison_end_to_end(small_sweep, tmp_path):
         )
 
 
+def test_comparison_identical_whatever_the_chunking(small_sweep):
+    """Chunks whose networks stop at different times give one history, as one call does."""
+    r = small_sweep
+    groups = {"All": np.arange(r.n_unique)}
+    kw = dict(
+        max_iter=3000,
+        reg_iters=100,
+        lr=2.0,
+        tol=2e-2,
+        record_every=40,
+        cache_dir=False,
+        quiet=True,
+        methods=("baseline", "hsr"),
+    )
+    whole = run_comparison(r, groups, chunk_size=r.n_unique, **kw)
+    with default_executor(2) as ex:
+        split = run_comparison(r, groups, executor=ex, chunk_size=1, **kw)
+    stops = whole.methods["baseline"]["n_iter"]
+    assert np.unique(stops).size > 1  # the networks do stop at different times
+    for m in whole.methods:
+        for key in ("theta", "n_iter", "converged"):
+            np.testing.assert_array_equal(whole.methods[m][key], split.methods[m][key])
+        for q, arr in whole.methods[m]["history"].items():
+            np.testing.assert_array_equal(arr, split.methods[m]["history"][q], err_msg=q)
+
+
 def test_remove_duplicates_by_hand():
     pts = np.array([[0.0, 0.0], [0.01, 0.0], [5.0, 0.0], [5.0, 0.02], [10.0, 0.0]])
     d = np.array([np.linalg.norm(a - b) for i, a in enumerate(pts) for b in pts[i + 1 :]])

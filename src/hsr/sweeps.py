@@ -35,7 +35,7 @@ from .hessian import assemble_hessian
 from .model import Forward, Net
 from .probes import macro_f1, predict_labels
 from .progress import progress_bar
-from .training import METHODS, TrainConfig, train
+from .training import METHODS, TrainConfig, history_from_snapshots, train
 
 __all__ = [
     "SweepConfig",
@@ -595,6 +595,27 @@ class ComparisonResult:
     methods: dict = field(default_factory=dict)
 
 
+def _merge_histories(parts: list[dict]) -> dict:
+    """Join the parameter snapshots of chunks trained separately: ``iterations (T,)`` and
+    ``theta (T, S, n)``, exactly those a single call over all networks records.
+
+    A chunk's history stops at its last network's stop (its last row is its final point), so
+    shorter chunks are padded with their last row: a stopped network keeps its final
+    parameters, as within one call. The longest chunk's iterations are the joint ones.
+    """
+    if not parts or "theta" not in parts[0]:
+        return {}
+    longest = max(parts, key=lambda h: h["iterations"].size)
+    T = longest["iterations"].size
+    padded = []
+    for h in parts:
+        a = h["theta"]
+        if a.shape[0] < T:
+            a = np.concatenate([a, np.repeat(a[-1:], T - a.shape[0], axis=0)])
+        padded.append(a)
+    return {"iterations": longest["iterations"], "theta": np.concatenate(padded, axis=1)}
+
+
 def run_comparison(
     sweep: SweepResult,
     groups: dict[str, np.ndarray],
@@ -672,7 +693,8 @@ def run_comparison(
     net_args = (net.d_in, net.d_hidden, net.activation)
     tasks, sizes, owners = [], [], []
     for m in cfg.methods:
-        tc = cfg.train_config(m).to_dict()
+        # workers record parameter snapshots only; the quantities are evaluated after merging
+        tc = {**cfg.train_config(m).to_dict(), "record": ()}
         for a, b in spans:
             tasks.append((net_args, theta0[a:b], data.X_train, data.y_train, tc, threads))
             sizes.append(b - a)
@@ -682,14 +704,15 @@ def run_comparison(
     for m in cfg.methods:
         rs = [r for r, o in zip(results, owners, strict=True) if o == m]
         theta = np.concatenate([r[0] for r in rs])
+        merged = _merge_histories([r[5] for r in rs])
         hist = {}
-        for q in rs[0][5]:
-            if q == "theta":
-                continue
-            if q == "iterations":
-                hist[q] = np.max(np.stack([r[5][q] for r in rs]), axis=0)
-            else:
-                hist[q] = np.concatenate([r[5][q] for r in rs], axis=1)
+        if merged:
+            # evaluated here on all networks at once, so that the values do not depend on how
+            # the networks were split into chunks (batched numpy differs in the last bits)
+            hist = history_from_snapshots(
+                net, data.X_train, data.y_train, merged["theta"], cfg.record
+            )
+            hist["iterations"] = merged["iterations"]
         entry = {
             "theta": theta,
             "converged": np.concatenate([r[1] for r in rs]),
