@@ -15,9 +15,12 @@ Sweeps: d_hidden in {3, 10, 30, 100} at d_in=2, N=100; N in {100, 300, 1000, 300
 d_hidden=3; and a batch of 256 networks (d_hidden=3, N=100): the closed form is called once on
 the (256, n) batch, JAX uses ``jax.jit(jax.vmap(jax.grad(ws_bound)))`` and FD is *measured* as
 a Python loop over the 256 networks (FD has no batch form). Each cell is timed timeit-style
-(loops per repeat so that a repeat lasts >= ~20 ms, repeats to fill ~0.6 s, fewer for slow
-cells) and reported as the median seconds per call. Before timing, the methods are checked
-against each other (closed vs JAX rel. error < 1e-8, closed vs FD < 1e-4).
+(loops per repeat so that a repeat lasts >= ~20 ms, repeats to fill ~0.6 s per method, fewer
+for slow cells; the methods take turns in three blocks each, with a short idle before each
+block) and reported as the median time per call. Before timing, the methods are checked
+against each other (closed vs JAX relative error < 1e-8, closed vs FD < 1e-4). The report
+ends with the CPU time other processes used during the run: on a 2-core machine any other
+load skews the timings (see RESULTS.md).
 
 A second section times the two tr(H^2) methods (gradient and value) on a grid of (N, d_hidden)
 and compares the faster one with what ``hsr.traces.choose_trace_squared_method`` picks, then
@@ -81,10 +84,14 @@ class Settings:
     min_repeats: int
     max_repeats: int
     cross_budget: float
+    blocks: int = 3  # each method's repeats are split into this many turns
+    settle: float = 0.15  # idle seconds before each block (let thread pools stop spinning)
 
 
 FULL = Settings(budget=0.6, min_loop=0.02, min_repeats=3, max_repeats=100, cross_budget=0.25)
-QUICK = Settings(budget=0.03, min_loop=0.002, min_repeats=1, max_repeats=3, cross_budget=0.02)
+QUICK = Settings(
+    budget=0.03, min_loop=0.002, min_repeats=1, max_repeats=3, cross_budget=0.02, settle=0.02
+)
 
 
 def log(msg: str) -> None:
@@ -92,33 +99,56 @@ def log(msg: str) -> None:
 
 
 # ----- timing -------------------------------------------------------------------------------
-def median_time(fn: Callable[[], object], st: Settings, budget: float | None = None) -> float:
-    """Median seconds per call of ``fn`` (already warmed up by the caller), timeit-style.
+def median_times(
+    fns: dict[str, Callable[[], object]],
+    st: Settings,
+    budget: float | None = None,
+    settle: float | None = None,
+) -> dict[str, float]:
+    """Median seconds per call of each ``fn`` (already warmed up by the caller), timeit-style.
 
-    ``number`` calls per repeat so that a repeat lasts >= ``st.min_loop``; as many repeats as
-    fit in ``budget``, clamped to ``[st.min_repeats, st.max_repeats]``. A slow call (one call
-    per repeat) counts the probing call as the first repeat.
+    Per method: ``number`` calls per repeat so that a repeat lasts >= ``st.min_loop``, and as
+    many repeats as fit in ``budget``, clamped to ``[st.min_repeats, st.max_repeats]`` (so
+    slow methods get few repeats). Each method's repeats run in ``st.blocks`` blocks, the
+    blocks of all methods taking turns: a burst of outside load then hits every method
+    alike instead of whichever happened to be running. Before each block the process idles
+    ``st.settle`` seconds, because the thread pools of OpenBLAS and XLA keep spinning for a
+    while after a call and would slow whichever runtime runs next (measured: a jitted JAX
+    call right after a numpy one took ~40% longer). A one-call probe per method sizes the
+    loops; for a slow method (one call per repeat) the probe counts as its first repeat.
     """
     budget = st.budget if budget is None else budget
+    settle = st.settle if settle is None else settle
+    number, repeats, times = {}, {}, {}
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        t0 = time.perf_counter()
-        fn()
-        first = time.perf_counter() - t0
-        number = max(1, math.ceil(st.min_loop / max(first, 1e-9)))
-        per_repeat = first * number
-        repeats = int(min(st.max_repeats, max(st.min_repeats, budget // max(per_repeat, 1e-9))))
-        times = [first] if number == 1 else []
-        while len(times) < repeats:
+        for m, fn in fns.items():
+            time.sleep(settle)
             t0 = time.perf_counter()
-            for _ in range(number):
-                fn()
-            times.append((time.perf_counter() - t0) / number)
+            fn()
+            first = time.perf_counter() - t0
+            number[m] = max(1, math.ceil(st.min_loop / max(first, 1e-9)))
+            per_repeat = first * number[m]
+            r = budget // max(per_repeat, 1e-9)
+            repeats[m] = int(min(st.max_repeats, max(st.min_repeats, r)))
+            times[m] = [first] if number[m] == 1 else []
+        blocks = min(st.blocks, max(repeats.values()))
+        for k in range(blocks):
+            for m, fn in fns.items():
+                todo = math.ceil((k + 1) * repeats[m] / blocks) - len(times[m])
+                if todo <= 0:
+                    continue
+                time.sleep(settle)
+                for _ in range(todo):
+                    t0 = time.perf_counter()
+                    for _ in range(number[m]):
+                        fn()
+                    times[m].append((time.perf_counter() - t0) / number[m])
     finally:
         if gc_was_enabled:
             gc.enable()
-    return statistics.median(times)
+    return {m: statistics.median(t) for m, t in times.items()}
 
 
 class ForeignCPU:
@@ -250,8 +280,8 @@ def run_cell(cell: Cell, st: Settings) -> Cell:
         "pairwise vs assembled": rel_err(out["pairwise"], out["assembled"]),
     }
     log("       " + ", ".join(f"{k} {v:.1e}" for k, v in cell.errors.items()))
+    cell.times = median_times({m: fns[m] for m in METHODS}, st)
     for m in METHODS:
-        cell.times[m] = median_time(fns[m], st)
         log(f"       {m:9s} {cell.times[m] * 1e3:10.3f} ms")
     return cell
 
@@ -285,12 +315,17 @@ class CrossCell:
     def faster(self) -> str:
         return "pairwise" if self.t_pair <= self.t_asm else "assembled"
 
-    def picked(self, weight: float) -> str:
-        return "pairwise" if weight <= self.threshold else "assembled"
+    def picked(self, weight: float, offset: float = 0.0) -> str:
+        """The rule of ``choose_trace_squared_method`` (``offset = 0``), or that rule with a
+        per-call cost ``offset`` (in assembled units, shared by the B networks of a call):
+        pairwise iff ``weight N^2 h <= N n^2 + offset / B``."""
+        B = self.B or 1
+        lhs = weight * self.N * self.N * self.h
+        return "pairwise" if lhs <= self.N * self.n**2 + offset / B else "assembled"
 
-    def regret(self, weight: float) -> float:
+    def regret(self, weight: float, offset: float = 0.0) -> float:
         """log(time of the method picked at ``weight`` / time of the faster method)."""
-        t = self.t_pair if self.picked(weight) == "pairwise" else self.t_asm
+        t = self.t_pair if self.picked(weight, offset) == "pairwise" else self.t_asm
         return math.log(t / min(self.t_pair, self.t_asm))
 
     @property
@@ -311,11 +346,13 @@ def run_crossover(st: Settings, quick: bool) -> list[CrossCell]:
         whats = ("grad", "value") if B == 0 else ("grad",)
         for what in whats:
             f = hsr.grad_ws_upper_bound if what == "grad" else hsr.trace_hessian_squared
-            t = {}
-            for method in ("pairwise", "assembled"):
-                call = functools.partial(f, net, theta, X, y, method=method)
+            calls = {
+                method: functools.partial(f, net, theta, X, y, method=method)
+                for method in ("pairwise", "assembled")
+            }
+            for call in calls.values():
                 call()  # warm-up
-                t[method] = median_time(call, st, st.cross_budget)
+            t = median_times(calls, st, st.cross_budget, settle=0.0)  # numpy only
             c = CrossCell(what, B, N, h, net.n_params, t["pairwise"], t["assembled"])
             log(
                 f"[cross] {what:5s} B={B or 1:3d} N={N:5d} h={h:3d}: pairwise "
@@ -656,6 +693,32 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
         out.append(heading("Regret of candidate weights (wrong picks, sum log-regret, worst)", md))
         out.append(render(["W"] + [name for name, _ in subsets], rows, md))
+
+        # a two-term cost model: the assembled path has a larger fixed cost per call, which a
+        # batch of B networks shares; grid-search (W, offset) over all cells
+        weights = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 16.0)
+        offsets = (0.0, 2.5e5, 5e5, 1e6, 1.5e6, 2e6, 4e6)
+
+        def score(w, off):
+            return (
+                sum(c.picked(w, off) != c.faster for c in cross),
+                sum(c.regret(w, off) for c in cross),
+                math.exp(max(c.regret(w, off) for c in cross)),
+            )
+
+        scored = [(score(w, o), w, o) for w in weights for o in offsets]
+        scored.sort(key=lambda r: (round(r[0][1], 6), r[0][0], abs(math.log(r[1] / w_now))))
+        shown = scored[:5] + [(score(w_now, 0.0), w_now, 0.0)]
+        rows = [
+            [f"{w:g}", f"{o:g}", f"{wrong}/{len(cross)}", f"{reg:.2f}", f"{worst:.2f}x"]
+            for (wrong, reg, worst), w, o in shown
+        ]
+        out.append(heading("Two-term rule: pairwise iff W N^2 h <= N n^2 + OFF / B", md))
+        out.append(
+            render(["W", "OFF", "wrong picks", "sum log-regret", "worst"], rows, md)
+            + "\n\nthe 5 best (W, OFF) of a grid over all cells, then the current rule (OFF = 0)."
+            " Needs B in choose_trace_squared_method (it has fw.A.shape[0] where it is called)."
+        )
         print("\n".join(out), flush=True)
 
     end_load = " / ".join(f"{x:.2f}" for x in os.getloadavg())

