@@ -168,6 +168,19 @@ class SweepConfig:
         return asdict(self)
 
 
+def _configure(cls, config, overrides: dict, what: str):
+    """``config`` (default ``cls()``) with keyword ``overrides`` applied, all validated."""
+    cfg = config if config is not None else cls()
+    if not isinstance(cfg, cls):
+        raise ValueError(f"config must be a {cls.__name__}, got {type(cfg).__name__}")
+    if overrides:
+        unknown = set(overrides) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"unknown {what} setting(s) {sorted(unknown)}")
+        cfg = replace(cfg, **overrides)
+    return cfg
+
+
 def initial_parameters(net: Net, seeds, low: float, high: float) -> np.ndarray:
     """``(len(seeds), n)``: row i drawn from ``uniform(low, high)`` by ``default_rng(seeds[i])``."""
     return np.stack([np.random.default_rng(int(s)).uniform(low, high, net.n_params) for s in seeds])
@@ -468,14 +481,7 @@ def run_sweep(
     ``cache_dir``: folder of the cache (default :func:`default_cache_dir`; ``False``
     disables it); ``force``: recompute even if cached; ``quiet``: no progress bar.
     """
-    cfg = config if config is not None else SweepConfig()
-    if not isinstance(cfg, SweepConfig):
-        raise ValueError(f"config must be a SweepConfig, got {type(cfg).__name__}")
-    if overrides:
-        unknown = set(overrides) - {f.name for f in fields(SweepConfig)}
-        if unknown:
-            raise ValueError(f"unknown sweep setting(s) {sorted(unknown)}")
-        cfg = replace(cfg, **overrides)
+    cfg = _configure(SweepConfig, config, overrides, "sweep")
     if chunk_size is not None:
         _check_pos("chunk_size", chunk_size, integer=True)
     key = _cache_key("sweep", cfg.to_dict())
@@ -632,14 +638,7 @@ def run_comparison(
     Every method starts from the seeds' initial parameters ``sweep.theta0``; the data are the
     sweep's. Same executor, chunking and cache options as :func:`run_sweep`.
     """
-    cfg = config if config is not None else CompareConfig()
-    if not isinstance(cfg, CompareConfig):
-        raise ValueError(f"config must be a CompareConfig, got {type(cfg).__name__}")
-    if overrides:
-        unknown = set(overrides) - {f.name for f in fields(CompareConfig)}
-        if unknown:
-            raise ValueError(f"unknown comparison setting(s) {sorted(unknown)}")
-        cfg = replace(cfg, **overrides)
+    cfg = _configure(CompareConfig, config, overrides, "comparison")
     if not groups:
         raise ValueError("groups must name at least one group of seeds")
     names, idx = [], []
