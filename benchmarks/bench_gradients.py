@@ -169,8 +169,9 @@ class ForeignCPU:
         except (OSError, ValueError):
             return None
         busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
-        me = os.times()
-        return busy / os.sysconf("SC_CLK_TCK"), me.user + me.system
+        me = os.times()  # this process and its finished children (the numpy-only child)
+        own = me.user + me.system + me.children_user + me.children_system
+        return busy / os.sysconf("SC_CLK_TCK"), own
 
     def seconds(self) -> float | None:
         now = self._sample()
