@@ -23,8 +23,14 @@ def _cell(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def write_ledger(generated_dir: Path, rows: list[dict]) -> Path:
-    """``ledger.md``: a summary line and one table row per claim, grouped by paper."""
+def write_ledger(generated_dir: Path, rows: list[dict], expected=None) -> Path:
+    """``ledger.md``: a summary line and one table row per claim, grouped by paper.
+
+    ``expected``: the claims the ledger must hold (:func:`hsr.report.paper_claims` of
+    FIGURES.md); when given, the page says whether every one has exactly one row and lists
+    what is missing or extra (:func:`hsr.report.check_ledger`)."""
+    from .report import check_ledger
+
     generated_dir = Path(generated_dir)
     counts = Counter(r["verdict"] for r in rows)
     lines = [
@@ -36,6 +42,27 @@ def write_ledger(generated_dir: Path, rows: list[dict]) -> Path:
         "",
         f"**Summary:** {len(rows)} claims; {counts.get('holds', 0)} hold, "
         f"{counts.get('partly', 0)} partly hold, {counts.get('does not hold', 0)} do not hold.",
+        "",
+    ]
+    if expected is not None:
+        problems = check_ledger(rows, expected)
+        n_fig = sum(1 for e in expected if e.figure)
+        lines += [
+            f"**Completeness:** FIGURES.md lists {len(expected)} claims ({n_fig} carried by "
+            f"figures, {len(expected) - n_fig} reported counts); "
+            + (
+                "each has exactly one row here."
+                if not problems
+                else f"this build does not cover them all ({len(problems)} problems):"
+            ),
+            "",
+        ]
+        lines += [f"- {_cell(p)}" for p in problems] + ([""] if problems else [])
+    lines += [
+        "A claim of several parts (e.g. HSR Fig. 9: tight; skewed; defines Flat and Sharp",
+        "seeds) is one row: each part is tested on its own and shown with its verdict in",
+        "brackets, and the row holds if every part holds, does not hold if no part holds even",
+        "partly, and partly holds otherwise.",
         "",
     ]
     for paper in ("WS", "HSR"):

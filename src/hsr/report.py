@@ -19,6 +19,7 @@ import json
 import math
 import numbers
 import os
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -27,6 +28,8 @@ __all__ = [
     "AGREEMENT",
     "Claim",
     "claims_dir",
+    "data_dir",
+    "write_table",
     "record_claims",
     "gather_claims",
     "glue",
@@ -34,6 +37,11 @@ __all__ = [
     "verdict_from_fraction",
     "verdict_from_pvalue",
     "verdict_from_count",
+    "combine_verdicts",
+    "merge_claims",
+    "ExpectedClaim",
+    "paper_claims",
+    "check_ledger",
 ]
 
 VERDICTS = ("holds", "partly", "does not hold")
@@ -51,7 +59,9 @@ class Claim:
     """One row of the ledger. ``id``: stable key (e.g. ``ws-fig02-tight``); ``paper``: "WS" or
     "HSR"; ``figure``: e.g. "Fig. 2"; ``claim``: the paper's statement; ``paper_reports``:
     what the paper reports (text); ``measured``: what this run measured (text); ``test``:
-    the quantitative test and its threshold; ``verdict``: one of ``VERDICTS``."""
+    the quantitative test and its threshold; ``verdict``: one of ``VERDICTS``; ``parts``:
+    for a compound claim (e.g. "tight bound; skewed; defines Flat and Sharp seeds"), the rows
+    of its parts as dicts (see :func:`merge_claims`), else empty."""
 
     id: str
     paper: str
@@ -61,6 +71,7 @@ class Claim:
     measured: str
     test: str
     verdict: str
+    parts: tuple = ()
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
@@ -75,6 +86,34 @@ class Claim:
 def claims_dir() -> Path:
     """``$HSR_CLAIMS_DIR``, else ``./claims``."""
     return Path(os.environ.get("HSR_CLAIMS_DIR", "claims"))
+
+
+def data_dir() -> Path:
+    """``$HSR_DATA_DIR`` (set by the runner to ``book/generated/data``), else ``./data``."""
+    return Path(os.environ.get("HSR_DATA_DIR", "data"))
+
+
+def write_table(name: str, rows: list[dict], outdir=None) -> Path:
+    """Write ``rows`` (dicts with the same keys) as ``<data_dir>/<name>.csv``: the data file
+    behind a page, for readers who want the numbers rather than the picture."""
+    import csv
+
+    rows = list(rows)
+    if not rows:
+        raise ValueError("rows must hold at least one row")
+    keys = list(rows[0])
+    if any(list(r) != keys for r in rows):
+        raise ValueError("rows must all have the same keys, in the same order")
+    d = Path(outdir) if outdir is not None else data_dir()
+    d.mkdir(parents=True, exist_ok=True)
+    path = d / f"{name}.csv"
+    tmp = path.with_suffix(".csv.tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=keys)
+        w.writeheader()
+        w.writerows(rows)
+    os.replace(tmp, path)
+    return path
 
 
 def record_claims(notebook: str, claims: list[Claim], outdir=None) -> Path:
@@ -152,3 +191,176 @@ def verdict_from_count(
     return (
         "holds" if rel <= holds_within else "partly" if rel <= partly_within else ("does not hold")
     )
+
+
+def combine_verdicts(verdicts) -> str:
+    """The verdict of a compound claim from those of its parts: ``holds`` if every part
+    holds, ``does not hold`` if no part holds even partly, else ``partly``.
+
+    >>> combine_verdicts(["holds", "holds"]), combine_verdicts(["holds", "does not hold"])
+    ('holds', 'partly')
+    >>> combine_verdicts(["does not hold", "does not hold"])
+    'does not hold'
+    """
+    vs = list(verdicts)
+    if not vs:
+        raise ValueError("verdicts must hold at least one verdict")
+    bad = [v for v in vs if v not in VERDICTS]
+    if bad:
+        raise ValueError(f"verdicts must be from {list(VERDICTS)}, got {bad}")
+    if all(v == "holds" for v in vs):
+        return "holds"
+    if all(v == "does not hold" for v in vs):
+        return "does not hold"
+    return "partly"
+
+
+def merge_claims(parts: list[Claim], id: str, claim: str) -> Claim:
+    """One ledger row for a compound claim of FIGURES.md from the rows of its parts (same
+    paper and figure): the measurements and tests are joined part by part, the verdict is
+    :func:`combine_verdicts` of theirs, and the parts are kept in ``parts``."""
+    parts = list(parts)
+    if not parts:
+        raise ValueError("parts must hold at least one Claim")
+    if len({(c.paper, c.figure) for c in parts}) != 1:
+        raise ValueError("parts must all be of one paper and figure")
+    keys = ("claim", "paper_reports", "measured", "test", "verdict")
+    return Claim(
+        id=id,
+        paper=parts[0].paper,
+        figure=parts[0].figure,
+        claim=claim,
+        paper_reports="; ".join(f"({c.claim}) {c.paper_reports}" for c in parts),
+        measured="; ".join(f"({c.claim}) {c.measured} [{c.verdict}]" for c in parts),
+        test="; ".join(f"({c.claim}) {c.test}" for c in parts)
+        + "; the row: holds if every part holds, does not hold if none holds even partly, "
+        "else partly",
+        verdict=combine_verdicts(c.verdict for c in parts),
+        parts=tuple({k: getattr(c, k) for k in keys} for c in parts),
+    )
+
+
+# ----- what the ledger must hold: the claims of FIGURES.md ---------------------------------------
+@dataclass(frozen=True)
+class ExpectedClaim:
+    """A claim the ledger must have exactly one row for. ``id``: the row id (``ws-fig02``,
+    ``count-ws-h3-converged``, ...); ``figure``: "Fig. 2", or "" for a count; ``claim``: the
+    text of FIGURES.md; ``count``: for a reported count, the number the paper reports."""
+
+    id: str
+    paper: str
+    figure: str
+    claim: str
+    count: int | None = None
+
+
+_COUNT_PATTERNS = (
+    ("converged", r"([\d,]+) converged"),
+    ("unique", r"([\d,]+) unique"),
+    ("low", r"Low group \([^)]*\) ([\d,]+)"),
+    ("high", r"High group \([^)]*\) ([\d,]+)"),
+    ("sharp", r'"Sharp"[^(]*\(([\d,]+) points\)'),
+    ("flat", r'"Flat"[^(]*\(([\d,]+) points\)'),
+)
+
+
+def paper_claims(text: str) -> list[ExpectedClaim]:
+    """Every claim the ledger must hold, read from the text of FIGURES.md: one per non-empty
+    cell of the "claim it carries" column of the two figure tables, and one per count under
+    "Counts the papers report" (converged, unique and group sizes; the seed counts are the
+    denominators of the converged rows, not claims of their own).
+
+    >>> spec = '''Counts the papers report:
+    ... - WS, d_h = 3: 500 seeds, 460 converged, 353 unique.
+    ...
+    ... ## WS paper figures
+    ... | fig | what it shows | claim it carries |
+    ... |---|---|---|
+    ... | 1 | the network | |
+    ... | 2 | scatter | the bound holds |
+    ... '''
+    >>> [(c.id, c.count) for c in paper_claims(spec)]
+    [('ws-fig02', None), ('count-ws-h3-converged', 460), ('count-ws-h3-unique', 353)]
+    """
+    out: list[ExpectedClaim] = []
+    paper = None
+    for line in text.splitlines():
+        head = re.match(r"##\s+(WS|HSR) paper figures", line)
+        if head:
+            paper = head.group(1)
+            continue
+        if line.startswith("#"):
+            paper = None
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if paper else []
+        if len(cells) >= 3 and cells[0].isdigit() and cells[-1]:
+            fig = int(cells[0])
+            out.append(
+                ExpectedClaim(f"{paper.lower()}-fig{fig:02d}", paper, f"Fig. {fig}", cells[-1])
+            )
+    # the bullets under "Counts the papers report", continuation lines joined
+    block = re.search(r"Counts the papers report[^:]*:\n((?:[ -].*\n?)+)", text)
+    bullets = re.split(r"\n- ", "\n" + block.group(1)) if block else []
+    for bullet in bullets:
+        b = " ".join(bullet.split())
+        m = re.match(r"(WS|HSR)(?:, d_h = (\d+))?: (.*)", b)
+        if not m:
+            continue
+        paper, width, body = m.groups()
+        scope = f"-h{width}" if width else ""
+        for what, pattern in _COUNT_PATTERNS:
+            hit = re.search(pattern, body)
+            if hit:
+                n = int(hit.group(1).replace(",", ""))
+                where = f", d_h = {width}" if width else ""
+                out.append(
+                    ExpectedClaim(
+                        f"count-{paper.lower()}{scope}-{what}",
+                        paper,
+                        "",
+                        f"{paper}{where}: {what} {n:,}",
+                        n,
+                    )
+                )
+    return out
+
+
+def _first_int(text: str) -> int | None:
+    hit = re.search(r"\d[\d,]*", text)
+    return int(hit.group(0).replace(",", "")) if hit else None
+
+
+def check_ledger(rows: list[dict], expected: list[ExpectedClaim]) -> list[str]:
+    """What is wrong with a ledger (the rows of ``claims.json``) against the claims it must
+    hold: a claim without a row, a claim with several, a row without a valid verdict, a row on
+    the wrong paper or figure, a count row whose ``paper_reports`` does not start with the
+    paper's number, a row for no claim. An empty list: exactly one row per claim. Which
+    verdict a row has is not checked."""
+    problems = []
+    by_id: dict[str, list[dict]] = {}
+    for r in rows:
+        by_id.setdefault(r.get("id"), []).append(r)
+    for e in expected:
+        got = by_id.get(e.id, [])
+        if not got:
+            problems.append(f"{e.id}: no row for {e.paper} {e.figure or 'count'}: {e.claim!r}")
+            continue
+        if len(got) > 1:
+            problems.append(f"{e.id}: {len(got)} rows, expected exactly one")
+        r = got[0]
+        if r.get("verdict") not in VERDICTS:
+            problems.append(f"{e.id}: verdict {r.get('verdict')!r} is not one of {VERDICTS}")
+        if r.get("paper") != e.paper or (e.figure and r.get("figure") != e.figure):
+            problems.append(
+                f"{e.id}: row is {r.get('paper')} {r.get('figure')}, expected "
+                f"{e.paper} {e.figure or '(a count)'}"
+            )
+        if e.count is not None and _first_int(str(r.get("paper_reports", ""))) != e.count:
+            problems.append(
+                f"{e.id}: paper_reports {r.get('paper_reports')!r} does not start with the "
+                f"paper's count {e.count}"
+            )
+    known = {e.id for e in expected}
+    for rid in by_id:
+        if rid not in known:
+            problems.append(f"{rid}: a row for no claim of FIGURES.md")
+    return problems

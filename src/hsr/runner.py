@@ -9,7 +9,8 @@
 
 ``hsr run`` executes ``<root>/notebooks/<name>.ipynb`` with papermill (the only executor:
 the book renders the executed copies) into ``<root>/book/generated/<name>.ipynb``, with the
-figures in ``generated/figures``, the claim rows in ``generated/claims`` and a record of
+figures in ``generated/figures``, the claim rows in ``generated/claims``, the data tables of
+the reproduction pages in ``generated/data`` and a record of
 every run in ``generated/run-log.json``. Every parameter value (from the profile
 ``<root>/notebooks/profiles/<P>.yml`` and from ``-p``) is checked against the notebook's
 ``parameters`` cell before any kernel starts. ``hsr build`` gathers the claims and runs
@@ -65,6 +66,8 @@ __all__ = [
 DEFAULT_PROFILE = "paper"
 RUN_LOG = "run-log.json"
 BUILD_LOG = "build-log.json"
+#: the list of figures and claims the ledger must cover (a copy of the project's FIGURES.md)
+CLAIMS_SPEC = "book/spec/FIGURES.md"
 _GLOB_CHARS = set("*?[")
 
 
@@ -598,13 +601,14 @@ def _cmd_run(args) -> int:
     except ImportError:  # pragma: no cover - the book extra is missing
         raise UsageError("papermill is not installed: pip install -e '.[book]'") from None
     try:
-        for d in (out, out / "figures", out / "claims"):
+        for d in (out, out / "figures", out / "claims", out / "data"):
             d.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise UsageError(f"cannot create the output directory {out}: {e}") from None
     env = {
         "HSR_FIGURE_DIR": str(out / "figures"),
         "HSR_CLAIMS_DIR": str(out / "claims"),
+        "HSR_DATA_DIR": str(out / "data"),
         "HSR_CACHE_DIR": cache,
         # the kernel's inline backend: figures are saved by the notebooks and also shown in
         # the executed notebook, which is the book page
@@ -715,14 +719,16 @@ def prepare_book(root: Path, generated_dir: Path) -> list[Path]:
     the notebooks recorded, sorted as the ledger shows them), the ledger and provenance
     pages written from the data files, and the vendored MathJax. Returns the files written."""
     from .pages import ensure_mathjax, read_json, write_ledger, write_provenance
-    from .report import gather_claims
+    from .report import gather_claims, paper_claims
 
     generated_dir = Path(generated_dir)
     generated_dir.mkdir(parents=True, exist_ok=True)
     rows = gather_claims(generated_dir / "claims")
     path = generated_dir / "claims.json"
     _write_json(path, rows)
-    ledger = write_ledger(generated_dir, rows)
+    spec = Path(root) / CLAIMS_SPEC
+    expected = paper_claims(spec.read_text(encoding="utf-8")) if spec.is_file() else None
+    ledger = write_ledger(generated_dir, rows, expected)
     run_log = read_json(generated_dir / RUN_LOG, {})
     build_log = read_json(generated_dir / BUILD_LOG, None)
     provenance = write_provenance(generated_dir, run_log, build_log)
