@@ -116,6 +116,21 @@ def test_claims_gathered(built):
     assert set(FIGURES) - {"hsr-fig08"} <= figures_with_claims
 
 
+@pytest.mark.parametrize("name", ["robustness", "activations"])
+def test_reproduction_pages_have_figure_and_data_file(built, name):
+    """The robustness and activation pages: built, with their figure, and the data file
+    behind them (one CSV row per cell of the robustness grid / per activation)."""
+    html = _html(built, f"book/generated/{name}")
+    assert re.search(r"<img[^>]+src=\"[^\"]+\.png\"", html), "no figure image"
+    lines = (built / "book" / "generated" / "data" / f"{name}.csv").read_text().splitlines()
+    if name == "robustness":  # 5 settings in the smoke profile, 6 headline claims each
+        assert lines[0].startswith("setting,constant,value,claim,verdict") and len(lines) == 31
+    else:  # linear and GELU in the smoke profile
+        assert lines[0].startswith("activation,") and len(lines) == 3
+    toc = (ROOT / "_toc.yml").read_text()
+    assert f"book/generated/{name}\n" in toc
+
+
 def test_ledger_is_complete(built):
     """The ledger-completeness test: every claim of FIGURES.md (both tables' claim column)
     and every count the papers report has exactly one row with a verdict in the claims.json

@@ -44,3 +44,16 @@ def test_shared_plots_draw(tmp_path):
     assert len(axes[0].collections) > 0 and axes[1].get_xlabel()
     plotting.save_figure(fig, "shared", outdir=tmp_path)
     plt.close(fig)
+
+
+def test_verdict_grid_draws_and_checks():
+    fig, ax = plt.subplots()
+    plotting.verdict_grid(
+        ax, [["holds", "partly"], ["does not hold", "holds"]], ["a", "b"], ["x", "y"]
+    )
+    assert [t.get_text() for t in ax.texts][:2] == ["holds", "partly"]
+    with pytest.raises(ValueError, match="2 rows of 2"):
+        plotting.verdict_grid(ax, [["holds"]], ["a", "b"], ["x", "y"])
+    with pytest.raises(ValueError, match="verdicts must be from"):
+        plotting.verdict_grid(ax, [["maybe"]], ["a"], ["x"])
+    plt.close(fig)

@@ -207,3 +207,14 @@ def test_check_ledger_finds_every_kind_of_gap():
         for r in rows
     ]
     assert any("paper's count 460" in p for p in report.check_ledger(wrong, expected))
+
+
+def test_write_table(tmp_path, monkeypatch):
+    monkeypatch.setenv("HSR_DATA_DIR", str(tmp_path / "d"))
+    path = report.write_table("t", [{"a": 1, "b": "x"}, {"a": 2.5, "b": "y, z"}])
+    assert path == tmp_path / "d" / "t.csv"
+    assert path.read_text().splitlines() == ["a,b", "1,x", '2.5,"y, z"']
+    with pytest.raises(ValueError, match="at least one row"):
+        report.write_table("t", [])
+    with pytest.raises(ValueError, match="same keys"):
+        report.write_table("t", [{"a": 1}, {"b": 2}])

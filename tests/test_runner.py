@@ -26,7 +26,7 @@ if flag:
 out = pathlib.Path(os.environ["HSR_FIGURE_DIR"])
 out.mkdir(parents=True, exist_ok=True)
 seen = {{k: os.environ.get(k) for k in
-        ("HSR_FIGURE_DIR", "HSR_CLAIMS_DIR", "HSR_CACHE_DIR", "MPLBACKEND")}}
+        ("HSR_FIGURE_DIR", "HSR_CLAIMS_DIR", "HSR_DATA_DIR", "HSR_CACHE_DIR", "MPLBACKEND")}}
 seen |= {{"cwd": os.getcwd(), "n": n, "x": x, "name": name, "flag": flag, "mean0": mean0}}
 (out / "{nb}.json").write_text(json.dumps(seen))
 """
@@ -85,7 +85,10 @@ class FakePapermill:
 
     def __call__(self, input_path, output_path, parameters=None, **kwargs):
         name = Path(input_path).stem
-        env = {k: os.environ.get(k) for k in ("HSR_FIGURE_DIR", "HSR_CLAIMS_DIR", "HSR_CACHE_DIR")}
+        env = {
+            k: os.environ.get(k)
+            for k in ("HSR_FIGURE_DIR", "HSR_CLAIMS_DIR", "HSR_DATA_DIR", "HSR_CACHE_DIR")
+        }
         env["MPLBACKEND"] = os.environ.get("MPLBACKEND")
         self.calls.append({"name": name, "parameters": parameters, "env": env, **kwargs})
         Path(output_path).write_bytes(Path(input_path).read_bytes())
@@ -399,12 +402,14 @@ def test_run_with_fake_papermill(root, fake, capsys, monkeypatch, tmp_path):
     assert call["env"] == {
         "HSR_FIGURE_DIR": str(gen / "figures"),
         "HSR_CLAIMS_DIR": str(gen / "claims"),
+        "HSR_DATA_DIR": str(gen / "data"),
         "HSR_CACHE_DIR": str(root / ".cache" / "hsr"),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
     assert "HSR_FIGURE_DIR" not in os.environ  # restored after the run
     assert sorted(p.name for p in gen.iterdir()) == [
         "claims",
+        "data",
         "figures",
         "run-log.json",
         "ws-fig02.ipynb",
@@ -505,6 +510,7 @@ def test_real_execution(root, capsys, monkeypatch):
     assert seen == {
         "HSR_FIGURE_DIR": str(gen / "figures"),
         "HSR_CLAIMS_DIR": str(gen / "claims"),
+        "HSR_DATA_DIR": str(gen / "data"),
         "HSR_CACHE_DIR": str(root / ".cache" / "hsr"),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "cwd": str(root / "notebooks"),

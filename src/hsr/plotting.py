@@ -26,6 +26,8 @@ __all__ = [
     "box_by_group",
     "draw_bayes_boundary",
     "plot_band",
+    "VERDICT_COLORS",
+    "verdict_grid",
 ]
 
 METHOD_LABELS = {
@@ -181,3 +183,45 @@ def plot_band(ax, x, values, color=None, label=None, q=(25, 75), alpha=0.2):
     (line,) = ax.plot(x, med, color=color, label=label)
     ax.fill_between(x, lo, hi, color=line.get_color(), alpha=alpha, lw=0)
     return ax
+
+
+#: one color per verdict (green, amber, red)
+VERDICT_COLORS = {"holds": "#4c9a2a", "partly": "#e3a21a", "does not hold": "#c0392b"}
+
+
+def verdict_grid(ax, verdicts, row_labels, col_labels, notes=None):
+    """A table of verdicts as colored cells: ``verdicts[i][j]`` (one of ``VERDICTS``) for row
+    ``i`` and column ``j``, written in the cell (with ``notes[i][j]`` below it when given),
+    and a legend of the three colors."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from .report import VERDICTS
+
+    rows, cols = len(row_labels), len(col_labels)
+    if len(verdicts) != rows or any(len(r) != cols for r in verdicts):
+        raise ValueError(f"verdicts must be {rows} rows of {cols} verdicts")
+    bad = {v for r in verdicts for v in r} - set(VERDICTS)
+    if bad:
+        raise ValueError(f"verdicts must be from {list(VERDICTS)}, got {sorted(bad)}")
+    code = np.array([[VERDICTS.index(v) for v in r] for r in verdicts])
+    cmap = ListedColormap([VERDICT_COLORS[v] for v in VERDICTS])
+    ax.imshow(code, cmap=cmap, vmin=-0.5, vmax=len(VERDICTS) - 0.5, aspect="auto")
+    for i in range(rows):
+        for j in range(cols):
+            text = verdicts[i][j] + (f"\n{notes[i][j]}" if notes is not None else "")
+            ax.text(j, i, text, ha="center", va="center", color="white", fontsize=8)
+    ax.set_xticks(range(cols), col_labels)
+    ax.set_yticks(range(rows), row_labels)
+    ax.tick_params(length=0)
+    ax.grid(False)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    ax.set_xticks(np.arange(cols + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(rows + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=2)
+    ax.tick_params(which="minor", length=0)
+    handles = [Patch(color=VERDICT_COLORS[v], label=v) for v in VERDICTS]
+    ax.legend(
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False
+    )

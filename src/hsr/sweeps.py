@@ -247,10 +247,12 @@ def default_executor(max_workers: int | None = None) -> ProcessPoolExecutor:
     that has run a parallel kernel. Pass your own pools made the same way
     (``mp_context=multiprocessing.get_context("forkserver")`` or ``"spawn"``).
     """
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=max_workers or os.cpu_count() or 1,
         mp_context=multiprocessing.get_context("forkserver"),
     )
+    pool._hsr_default = True  # its workers, like those of the pool a sweep makes, get 1 thread
+    return pool
 
 
 def _worker_count(executor) -> int:
@@ -494,7 +496,7 @@ def run_sweep(
     seeds = np.arange(cfg.seed_start, cfg.seed_start + cfg.n_seeds)
     theta0 = initial_parameters(net, seeds, cfg.init_low, cfg.init_high)
     tcfg = TrainConfig(method="baseline", lr=cfg.lr, max_iter=cfg.max_iter, tol=cfg.tol).to_dict()
-    threads = 1 if executor is None else None
+    threads = 1 if executor is None or getattr(executor, "_hsr_default", False) else None
     spans = _chunks(cfg.n_seeds, chunk_size, _worker_count(executor))
     net_args = (net.d_in, net.d_hidden, net.activation)
     tasks = [(net_args, theta0[a:b], data.X_train, data.y_train, tcfg, threads) for a, b in spans]
@@ -688,7 +690,7 @@ def run_comparison(
 
     S = theta0.shape[0]
     spans = _chunks(S, chunk_size, _worker_count(executor))
-    threads = 1 if executor is None else None
+    threads = 1 if executor is None or getattr(executor, "_hsr_default", False) else None
     net_args = (net.d_in, net.d_hidden, net.activation)
     tasks, sizes, owners = [], [], []
     for m in cfg.methods:
