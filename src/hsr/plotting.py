@@ -13,6 +13,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .training import METHOD_LABELS
+
 __all__ = [
     "METHOD_LABELS",
     "METHOD_COLORS",
@@ -30,12 +32,6 @@ __all__ = [
     "verdict_grid",
 ]
 
-METHOD_LABELS = {
-    "baseline": "Baseline",
-    "hessian": "Hessian Reg.",
-    "asam": "A-SAM",
-    "hsr": "HSR Reg.",
-}
 METHOD_COLORS = {"baseline": "#7f7f7f", "hessian": "#1f77b4", "asam": "#ff7f0e", "hsr": "#d62728"}
 GROUP_COLORS = {"Flat": "#1f77b4", "Sharp": "#d62728", "Low": "#1f77b4", "High": "#d62728"}
 CLASS_COLORS = ("#1f77b4", "#d62728")

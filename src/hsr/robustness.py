@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .activations import ACTIVATIONS
+from .probes import paired_wilcoxon
 from .progress import progress_bar
 from .report import Claim
 from .sweeps import (
@@ -134,6 +136,12 @@ def one_at_a_time(
     return out
 
 
+def _check_group_frac(group_frac):
+    """Flat and Sharp (bottom and top group_frac) must not overlap."""
+    if not 0 < float(group_frac) < 0.5:
+        raise ValueError(f"group_frac must lie in (0, 0.5), got {group_frac!r}")
+
+
 @dataclass(frozen=True)
 class Scale:
     """How large each setting's runs are (default: the ``quick`` profile's sizes).
@@ -161,8 +169,7 @@ class Scale:
                 f"reg_iters must lie in [0, cmp_max_iter={self.cmp_max_iter}], got "
                 f"{self.reg_iters!r}"
             )
-        if not 0 < self.group_frac < 0.5:
-            raise ValueError(f"group_frac must lie in (0, 0.5), got {self.group_frac!r}")
+        _check_group_frac(self.group_frac)
 
 
 def _untestable(cid: str, why: str) -> Outcome:
@@ -367,13 +374,9 @@ def run_activation(
     tightness over its unique points, and its Sharp seeds retrained by Baseline and HSR Reg.
     (``compare``, default :class:`hsr.CompareConfig`; its methods are replaced by these two
     and its learning rate by the sweep's)."""
-    from .activations import ACTIVATIONS
-    from .probes import paired_wilcoxon
-
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-    if not 0 < float(group_frac) < 0.5:
-        raise ValueError(f"group_frac must lie in (0, 0.5), got {group_frac!r}")
+    _check_group_frac(group_frac)
     base = base if base is not None else SweepConfig()
     compare = compare if compare is not None else CompareConfig()
     cfg = SweepConfig(**{**base.to_dict(), "activation": activation})
@@ -416,8 +419,6 @@ def run_activations(
 ) -> dict[str, ActivationResult]:
     """:func:`run_activation` for each of ``activations`` (checked first), sharing one
     process pool: ``{activation: ActivationResult}`` in the given order."""
-    from .activations import ACTIVATIONS
-
     names = list(activations)
     bad = [a for a in names if a not in ACTIVATIONS]
     if not names or bad:

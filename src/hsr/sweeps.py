@@ -255,6 +255,12 @@ def default_executor(max_workers: int | None = None) -> ProcessPoolExecutor:
     return pool
 
 
+def _worker_threads(executor) -> int | None:
+    """numba threads per worker: 1 in the pools hsr makes (one per core already), else
+    numba's own default in a pool of the caller's."""
+    return 1 if executor is None or getattr(executor, "_hsr_default", False) else None
+
+
 def _worker_count(executor) -> int:
     if executor is None:
         return os.cpu_count() or 1
@@ -374,9 +380,9 @@ def critical_point_stats(net: Net, theta: np.ndarray, dataset, chunk: int = 4096
     return {k: np.concatenate(v) for k, v in out.items()}
 
 
-def _check_frac(frac):
+def _check_frac(frac, name: str = "frac"):
     if isinstance(frac, bool) or not isinstance(frac, numbers.Real) or not 0 < frac < 1:
-        raise ValueError(f"frac must be a number in (0, 1), got {frac!r}")
+        raise ValueError(f"{name} must be a number in (0, 1), got {frac!r}")
 
 
 def top_bottom_groups(values: np.ndarray, frac: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
@@ -496,7 +502,7 @@ def run_sweep(
     seeds = np.arange(cfg.seed_start, cfg.seed_start + cfg.n_seeds)
     theta0 = initial_parameters(net, seeds, cfg.init_low, cfg.init_high)
     tcfg = TrainConfig(method="baseline", lr=cfg.lr, max_iter=cfg.max_iter, tol=cfg.tol).to_dict()
-    threads = 1 if executor is None or getattr(executor, "_hsr_default", False) else None
+    threads = _worker_threads(executor)
     spans = _chunks(cfg.n_seeds, chunk_size, _worker_count(executor))
     net_args = (net.d_in, net.d_hidden, net.activation)
     tasks = [(net_args, theta0[a:b], data.X_train, data.y_train, tcfg, threads) for a, b in spans]
@@ -690,7 +696,7 @@ def run_comparison(
 
     S = theta0.shape[0]
     spans = _chunks(S, chunk_size, _worker_count(executor))
-    threads = 1 if executor is None or getattr(executor, "_hsr_default", False) else None
+    threads = _worker_threads(executor)
     net_args = (net.d_in, net.d_hidden, net.activation)
     tasks, sizes, owners = [], [], []
     for m in cfg.methods:

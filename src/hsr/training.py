@@ -33,9 +33,24 @@ from .model import Forward, Net
 from .progress import progress_bar
 from .traces import TRACE_SQUARED_METHODS, trace_from_forward
 
-__all__ = ["METHODS", "RECORDABLE", "TrainConfig", "TrainResult", "train", "bias_mask"]
+__all__ = [
+    "METHODS",
+    "METHOD_LABELS",
+    "RECORDABLE",
+    "TrainConfig",
+    "TrainResult",
+    "train",
+    "bias_mask",
+]
 
 METHODS = ("baseline", "hsr", "hessian", "asam")
+#: the papers' names of the methods, in the papers' order (HSR Figs. 10-14)
+METHOD_LABELS = {
+    "baseline": "Baseline",
+    "hessian": "Hessian Reg.",
+    "asam": "A-SAM",
+    "hsr": "HSR Reg.",
+}
 ENGINES = ("auto", "numba", "numpy")
 RECORDABLE = ("loss", "grad_norm", "ws_upper", "ws_lower", "lambda_max", "lambda_min", "spectrum")
 

@@ -24,7 +24,8 @@ from .probes import mann_whitney, paired_wilcoxon
 from .report import VERDICTS, Claim, fmt, merge_claims, verdict_from_count
 from .report import verdict_from_fraction as _frac
 from .report import verdict_from_pvalue as _pval
-from .sweeps import low_high_groups, top_bottom_groups
+from .sweeps import _check_frac, low_high_groups, top_bottom_groups
+from .training import METHOD_LABELS
 
 __all__ = [
     "Outcome",
@@ -80,12 +81,6 @@ def _same_size(**arrays):
     sizes = {k: v.size for k, v in arrays.items()}
     if len(set(sizes.values())) > 1:
         raise ValueError(f"{' and '.join(sizes)} must have the same length, got {sizes}")
-
-
-def _frac_arg(name, value):
-    if not 0 < float(value) < 1:
-        raise ValueError(f"{name} must lie in (0, 1), got {value}")
-    return float(value)
 
 
 def _iqr(v: np.ndarray) -> float:
@@ -148,7 +143,7 @@ def ws_fig07(ws_upper, test_f1, frac_high: float = 0.1) -> Outcome:
     hold (also with fewer than 2 points in a group)."""
     ws, f1 = _vec("ws_upper", ws_upper), _vec("test_f1", test_f1)
     _same_size(ws_upper=ws, test_f1=f1)
-    frac_high = _frac_arg("frac_high", frac_high)
+    _check_frac(frac_high, "frac_high")
     if ws.size:
         low, high = low_high_groups(ws, frac_high)
     else:
@@ -252,7 +247,7 @@ def hsr_fig09(
     _same_size(lambda_max=lmax, ws_upper=ws)
     if int(n_seeds) < 1:
         raise ValueError(f"n_seeds must be a positive integer, got {n_seeds}")
-    group_frac = _frac_arg("group_frac", group_frac)
+    _check_frac(group_frac, "group_frac")
     flat, sharp = top_bottom_groups(ws, group_frac)
     lo, hi = np.quantile(ws, [group_frac, 1 - group_frac])
     rel_excess = (lmax - ws) / np.maximum(np.abs(ws), 1e-300)
@@ -321,9 +316,6 @@ def hsr_fig09(
     return Outcome(claim, values)
 
 
-_LABELS = {"baseline": "Baseline", "hessian": "Hessian Reg.", "asam": "A-SAM", "hsr": "HSR Reg."}
-
-
 def _methods(name: str, by_method: dict, need) -> dict:
     if not isinstance(by_method, dict):
         raise ValueError(f"{name} must be a dict of method -> array")
@@ -355,7 +347,7 @@ def hsr_fig12(lambda_max_sharp: dict) -> Outcome:
     d_med = float(np.median(lam["hsr"] - lam["hessian"]))
     v_beats = _pval(p, direction_ok=bool(d_med < 0))
     S = next(iter(lam.values())).size
-    medians_txt = ", ".join(f"{_LABELS.get(m, m)} {med[m]:.3g}" for m in lam)
+    medians_txt = ", ".join(f"{METHOD_LABELS.get(m, m)} {med[m]:.3g}" for m in lam)
     parts = [
         Claim(
             id="hsr-fig12-lowest",
@@ -428,7 +420,7 @@ def hsr_fig14(f1: dict, sharp, flat, harm_margin: float = 0.01) -> Outcome:
     v_flat = _frac(n_noharm / 2, holds_at=1.0, partly_at=0.5)
 
     def txt(key, spec):
-        return "; ".join(f"{_LABELS[m]} {r[key]:{spec}}" for m, r in rows.items())
+        return "; ".join(f"{METHOD_LABELS[m]} {r[key]:{spec}}" for m, r in rows.items())
 
     parts = [
         Claim(
