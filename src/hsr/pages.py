@@ -65,7 +65,9 @@ def write_ledger(generated_dir: Path, rows: list[dict], expected=None) -> Path:
         "partly, and partly holds otherwise.",
         "",
     ]
-    for paper in ("WS", "HSR"):
+    from .report import PAPERS
+
+    for paper in PAPERS:
         sub = [r for r in rows if r["paper"] == paper]
         if not sub:
             continue

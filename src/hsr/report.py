@@ -39,12 +39,19 @@ __all__ = [
     "verdict_from_count",
     "combine_verdicts",
     "merge_claims",
+    "PAPERS",
     "ExpectedClaim",
     "paper_claims",
+    "extra_claims",
+    "expected_claims",
     "check_ledger",
 ]
 
 VERDICTS = ("holds", "partly", "does not hold")
+
+#: the papers the ledger covers: the WS bound, HSR regularization, and Kiselev et al.'s
+#: loss-landscape convergence ("Unraveling the Hessian")
+PAPERS = ("WS", "HSR", "Landscape")
 
 #: how a figure page says what its verdict means, e.g. "In this run the claim {agreement}."
 AGREEMENT = {
@@ -61,7 +68,15 @@ class Claim:
     what the paper reports (text); ``measured``: what this run measured (text); ``test``:
     the quantitative test and its threshold; ``verdict``: one of ``VERDICTS``; ``parts``:
     for a compound claim (e.g. "tight bound; skewed; defines Flat and Sharp seeds"), the rows
-    of its parts as dicts (see :func:`merge_claims`), else empty."""
+    of its parts as dicts (see :func:`merge_claims`), else empty.
+
+    Optional, for a row that shows how it reads the paper: ``paper_says``: the sentence(s) of
+    the paper the claim rests on, quoted verbatim, with paper and section; ``reading``: how
+    the test turns those words into a measurable statement, and why; ``sensitivity``: for
+    every threshold or free choice of the test, dicts ``{"knob", "value", "statistic",
+    "verdict", "chosen"}`` over a range of the knob; ``earlier``: the earlier reading and its
+    result (dicts ``{"test", "measured", "verdict"}``) where a published test was changed,
+    shown beside the new one and not combined into the verdict."""
 
     id: str
     paper: str
@@ -72,12 +87,16 @@ class Claim:
     test: str
     verdict: str
     parts: tuple = ()
+    paper_says: str = ""
+    reading: str = ""
+    sensitivity: tuple = ()
+    earlier: tuple = ()
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {list(VERDICTS)}, got {self.verdict!r}")
-        if self.paper not in ("WS", "HSR"):
-            raise ValueError(f"paper must be 'WS' or 'HSR', got {self.paper!r}")
+        if self.paper not in PAPERS:
+            raise ValueError(f"paper must be one of {list(PAPERS)}, got {self.paper!r}")
         for name in ("id", "figure", "claim", "measured", "test"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name):
                 raise ValueError(f"{name} must be a non-empty string")
@@ -136,7 +155,8 @@ def gather_claims(directory) -> list[dict]:
 
     def key(r):
         digits = "".join(ch for ch in r["figure"] if ch.isdigit())
-        return (r["paper"] != "WS", int(digits) if digits else 0, r["id"])
+        order = PAPERS.index(r["paper"]) if r["paper"] in PAPERS else len(PAPERS)
+        return (order, int(digits) if digits else 0, r["id"])
 
     return sorted(rows, key=key)
 
@@ -324,6 +344,44 @@ def paper_claims(text: str) -> list[ExpectedClaim]:
     return out
 
 
+def extra_claims(text: str) -> list[ExpectedClaim]:
+    """The claims a spec file ``book/spec/<part>.yml`` adds to the ledger beyond FIGURES.md
+    (the statements of the WS paper's norm bounds, the landscape-convergence paper): a YAML
+    list of mappings with keys ``id``, ``paper`` (one of :data:`PAPERS`), ``figure`` (e.g.
+    "Fig. 2" or "Thm. 7") and ``claim``.
+
+    >>> [c.id for c in extra_claims("- {id: x-1, paper: WS, figure: Thm. 7, claim: it holds}")]
+    ['x-1']
+    """
+    import yaml
+
+    data = yaml.safe_load(text) or []
+    if not isinstance(data, list):
+        raise ValueError("a claims spec must be a YAML list of {id, paper, figure, claim}")
+    out = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict) or set(item) != {"id", "paper", "figure", "claim"}:
+            raise ValueError(
+                f"claims spec entry {i} must have exactly the keys id, paper, figure, claim"
+            )
+        if item["paper"] not in PAPERS:
+            raise ValueError(f"claims spec entry {i}: paper must be one of {list(PAPERS)}")
+        out.append(
+            ExpectedClaim(str(item["id"]), item["paper"], str(item["figure"]), str(item["claim"]))
+        )
+    return out
+
+
+def expected_claims(spec_dir) -> list[ExpectedClaim]:
+    """Every claim the ledger must hold: :func:`paper_claims` of ``<spec_dir>/FIGURES.md``
+    and :func:`extra_claims` of every ``<spec_dir>/*.yml`` (in name order)."""
+    spec_dir = Path(spec_dir)
+    out = paper_claims((spec_dir / "FIGURES.md").read_text(encoding="utf-8"))
+    for path in sorted(spec_dir.glob("*.yml")):
+        out += extra_claims(path.read_text(encoding="utf-8"))
+    return out
+
+
 def _first_int(text: str) -> int | None:
     hit = re.search(r"\d[\d,]*", text)
     return int(hit.group(0).replace(",", "")) if hit else None
@@ -362,5 +420,5 @@ def check_ledger(rows: list[dict], expected: list[ExpectedClaim]) -> list[str]:
     known = {e.id for e in expected}
     for rid in by_id:
         if rid not in known:
-            problems.append(f"{rid}: a row for no claim of FIGURES.md")
+            problems.append(f"{rid}: a row for no claim of the spec (FIGURES.md, *.yml)")
     return problems

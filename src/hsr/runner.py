@@ -66,8 +66,8 @@ __all__ = [
 DEFAULT_PROFILE = "paper"
 RUN_LOG = "run-log.json"
 BUILD_LOG = "build-log.json"
-#: the list of figures and claims the ledger must cover (a copy of the project's FIGURES.md)
-CLAIMS_SPEC = "book/spec/FIGURES.md"
+#: the claims the ledger must cover: a copy of the project's FIGURES.md, plus book/spec/*.yml
+CLAIMS_SPEC = "book/spec"
 _GLOB_CHARS = set("*?[")
 
 
@@ -719,7 +719,7 @@ def prepare_book(root: Path, generated_dir: Path) -> list[Path]:
     the notebooks recorded, sorted as the ledger shows them), the ledger and provenance
     pages written from the data files, and the vendored MathJax. Returns the files written."""
     from .pages import ensure_mathjax, read_json, write_ledger, write_provenance
-    from .report import gather_claims, paper_claims
+    from .report import expected_claims, gather_claims
 
     generated_dir = Path(generated_dir)
     generated_dir.mkdir(parents=True, exist_ok=True)
@@ -727,7 +727,7 @@ def prepare_book(root: Path, generated_dir: Path) -> list[Path]:
     path = generated_dir / "claims.json"
     _write_json(path, rows)
     spec = Path(root) / CLAIMS_SPEC
-    expected = paper_claims(spec.read_text(encoding="utf-8")) if spec.is_file() else None
+    expected = expected_claims(spec) if (spec / "FIGURES.md").is_file() else None
     ledger = write_ledger(generated_dir, rows, expected)
     run_log = read_json(generated_dir / RUN_LOG, {})
     build_log = read_json(generated_dir / BUILD_LOG, None)
