@@ -31,7 +31,7 @@ $(TEST_STAMP): pyproject.toml | $(PY)
 	touch $@
 
 lint: $(TEST_STAMP)
-	$(PY) -m ruff check src tests benchmarks notebooks
+	$(PY) -m ruff check src tests benchmarks notebooks scripts
 
 # the rendered-book test drives a headless Chromium (Debian's package); it never skips
 chromium:

@@ -23,7 +23,7 @@ ends with the CPU time other processes used during the run: on a 2-core machine 
 load skews the timings (see RESULTS.md).
 
 A second section times the two tr(H^2) methods (gradient and value) on a grid of (N, d_hidden)
-and compares the faster one with what ``hsr.traces.choose_trace_squared_method`` picks, then
+and compares the faster one with what ``hsr.core.traces.choose_trace_squared_method`` picks, then
 suggests values for its constants ``PAIRWISE_WEIGHT`` and ``ASSEMBLED_OVERHEAD``.
 
 Usage::
@@ -60,7 +60,7 @@ try:
 except ImportError:  # running from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import hsr
-from hsr import traces as hsr_traces
+from hsr.core import traces as hsr_traces
 
 D_IN = 2
 ACTIVATION = "sigmoid"
@@ -449,7 +449,7 @@ def suggest_weight(
 
 
 def library_pick(c: CrossCell) -> str:
-    """What ``hsr.traces.choose_trace_squared_method`` picks for this cell."""
+    """What ``hsr.core.traces.choose_trace_squared_method`` picks for this cell."""
     return auto_pick(c.N, hsr.Net(D_IN, c.h, ACTIVATION), c.B or 1)
 
 
@@ -481,7 +481,7 @@ def crossover_report(cross: list[CrossCell], md: bool) -> list[str]:
     headers += ["faster", f"auto picks ({rule})", "switch W", "implied W"]
     out.append(render(headers, rows, md))
     out.append(
-        "\nThe rule of hsr.traces.choose_trace_squared_method: pairwise iff "
+        "\nThe rule of hsr.core.traces.choose_trace_squared_method: pairwise iff "
         "W N^2 h <= N n^2 + OFF / B, with W = PAIRWISE_WEIGHT and OFF = ASSEMBLED_OVERHEAD "
         "(0 if the library has none). 'switch W' = the W at which the pick changes for the "
         "cell at the current OFF; 'implied W' = (t_pair / N^2 h) / (t_asm / N n^2), the "

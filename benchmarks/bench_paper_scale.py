@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 
-from hsr.sweeps import CompareConfig, SweepConfig, run_comparison, run_sweep, top_bottom_groups
+from hsr import CompareConfig, SweepConfig, run_comparison, run_sweep, top_bottom_groups
 
 
 def main():

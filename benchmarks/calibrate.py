@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from hsr.sweeps import SweepConfig, run_sweep
+from hsr import SweepConfig, run_sweep
 
 PAPERS = {  # (d_hidden, seeds): (converged, unique)
     (3, 3000): (2799, 1124, "HSR"),

@@ -1,8 +1,16 @@
 """hsr: closed-form Hessian curvature of the cross-entropy loss in three-layer networks.
 
-The reproducible companion to two papers: the Wolkowicz-Styan (WS) upper bound on the
-largest Hessian eigenvalue, and Hessian Spectral Range (HSR) regularization, which descends
-its closed-form gradient. Everything here is numpy/scipy; nothing imports jax or matplotlib.
+The reproducible companion to the Wolkowicz-Styan (WS) upper bound on the largest Hessian
+eigenvalue and Hessian Spectral Range (HSR) regularization, which descends its closed-form
+gradient. The package has four floors, each importing only those below it
+(``ARCHITECTURE.md``):
+
+* :mod:`hsr.core` -- the closed forms (numpy and scipy only);
+* :mod:`hsr.experiments` -- data, training, kernels, sweeps, comparisons, probes, statistics;
+* :mod:`hsr.claims` -- the ledger's rows, verdict rules and the tests of the papers' claims;
+* :mod:`hsr.book` -- paths, glue, plotting, pages and the ``hsr`` command (never imported here).
+
+Every public name of the first three floors is also here, flat: ``hsr.NAME``.
 
 >>> import numpy as np, hsr
 >>> net = hsr.Net(d_in=2, d_hidden=3, activation="sigmoid")
@@ -13,62 +21,79 @@ its closed-form gradient. Everything here is numpy/scipy; nothing imports jax or
 ((4,), (4, 13))
 """
 
-from . import verdicts  # the headline claims' tests: hsr.verdicts.ws_fig02, ...
-from .activations import ACTIVATIONS
-from .bounds import WSBounds, ws_bounds, ws_lower_bound, ws_upper_bound
-from .data import Dataset, bayes_labels, correlated_gaussians, two_gaussians
-from .gradients import (
+from . import claims, core, experiments
+from ._version import __version__
+from .claims import verdicts
+from .claims.robustness import one_at_a_time, run_activation, run_robustness
+from .core import (
+    ACTIVATIONS,
+    TRACE_SQUARED_METHODS,
+    Net,
+    WSBounds,
     WSGradient,
+    grad_loss,
     grad_trace_hessian,
     grad_trace_hessian_squared,
     grad_ws_upper_bound,
+    hessian,
+    hessian_spectrum,
     hutchinson_quadratic,
-    ws_gradient_per_sample,
-    ws_gradient_terms,
-)
-from .hessian import hessian, hessian_spectrum
-from .model import Net, grad_loss, loss, predict_proba
-from .numerical import (
+    loss,
     numerical_grad_ws_upper_bound,
     numerical_gradient,
     numerical_hessian,
     numerical_loss_hessian,
     numerical_traces,
+    predict_proba,
+    trace_hessian,
+    trace_hessian_squared,
+    ws_bounds,
+    ws_gradient_per_sample,
+    ws_gradient_terms,
+    ws_lower_bound,
+    ws_upper_bound,
 )
-from .probes import (
+from .experiments import (
+    METHODS,
+    CompareConfig,
+    ComparisonResult,
+    Dataset,
     MannWhitney,
+    SweepConfig,
+    SweepResult,
+    TrainConfig,
+    TrainResult,
+    bayes_labels,
     boundary_length,
+    correlated_gaussians,
+    critical_point_stats,
     decision_grid,
     hessian_eigenvector,
+    initial_parameters,
     loss_along_direction,
+    low_high_groups,
     macro_f1,
     macro_f1_on,
     mann_whitney,
     paired_wilcoxon,
     predict_labels,
-    spearman,
-    spearman_or_nan,
-)
-from .robustness import one_at_a_time, run_activation, run_robustness
-from .sweeps import (
-    CompareConfig,
-    ComparisonResult,
-    SweepConfig,
-    SweepResult,
-    critical_point_stats,
-    initial_parameters,
-    low_high_groups,
     remove_duplicates,
     run_comparison,
     run_sweep,
+    spearman,
+    spearman_or_nan,
     top_bottom_groups,
+    train,
+    two_gaussians,
 )
-from .traces import TRACE_SQUARED_METHODS, trace_hessian, trace_hessian_squared
-from .training import METHODS, TrainConfig, TrainResult, train
-
-__version__ = "0.1.0"
 
 __all__ = [
+    "__version__",
+    # the floors
+    "core",
+    "experiments",
+    "claims",
+    # core: the network, its Hessian, traces, bounds and their gradients
     "ACTIVATIONS",
     "Net",
     "loss",
@@ -90,22 +115,23 @@ __all__ = [
     "ws_gradient_terms",
     "ws_gradient_per_sample",
     "hutchinson_quadratic",
+    # core: finite-difference references
     "numerical_gradient",
     "numerical_hessian",
     "numerical_loss_hessian",
     "numerical_traces",
     "numerical_grad_ws_upper_bound",
-    # data
+    # experiments: data
     "Dataset",
     "two_gaussians",
     "correlated_gaussians",
     "bayes_labels",
-    # training
+    # experiments: training
     "METHODS",
     "TrainConfig",
     "TrainResult",
     "train",
-    # sweeps and comparisons
+    # experiments: sweeps, groups and comparisons
     "SweepConfig",
     "SweepResult",
     "run_sweep",
@@ -117,7 +143,7 @@ __all__ = [
     "remove_duplicates",
     "top_bottom_groups",
     "low_high_groups",
-    # probes and statistics
+    # experiments: probes, scores and statistics
     "hessian_eigenvector",
     "loss_along_direction",
     "decision_grid",
@@ -130,9 +156,9 @@ __all__ = [
     "spearman_or_nan",
     "paired_wilcoxon",
     "boundary_length",
-    # the reproduction report: robustness to the blank constants, the five activations
+    # claims: the tests of the headline claims, robustness, the five activations
+    "verdicts",
     "one_at_a_time",
     "run_robustness",
     "run_activation",
-    "verdicts",
 ]

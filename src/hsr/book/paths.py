@@ -1,0 +1,74 @@
+"""Where the book's files live: the one place that knows the ``HSR_*`` folders.
+
+``hsr run`` sets these variables for the notebooks it executes; a plain ``papermill`` run
+gets the defaults below. The sweep cache is shared by both: :func:`cache_dir` is
+:func:`hsr.experiments.cache.default_cache_dir` (``$HSR_CACHE_DIR``, else
+``$XDG_CACHE_HOME/hsr``, else ``~/.cache/hsr``), so ``hsr run`` and ``papermill`` reuse the
+same cached sweeps unless ``--cache-dir`` says otherwise.
+
+============== ===================== ================================================
+variable       default (unset)       set by ``hsr run`` to
+============== ===================== ================================================
+HSR_FIGURE_DIR ``./figures``         ``book/generated/figures``
+HSR_CLAIMS_DIR ``./claims``          ``book/generated/claims``
+HSR_DATA_DIR   ``./data``            ``book/generated/data``
+HSR_CACHE_DIR  ``~/.cache/hsr``      (unchanged unless ``--cache-dir``)
+============== ===================== ================================================
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..experiments.cache import default_cache_dir
+
+__all__ = [
+    "GENERATED",
+    "figure_dir",
+    "claims_dir",
+    "data_dir",
+    "cache_dir",
+    "generated_dir",
+    "notebook_environment",
+]
+
+#: where ``hsr run`` writes executed notebooks, figures, claims and data (relative to the root)
+GENERATED = Path("book") / "generated"
+
+
+def figure_dir() -> Path:
+    """``$HSR_FIGURE_DIR``, else ``./figures``."""
+    return Path(os.environ.get("HSR_FIGURE_DIR", "figures"))
+
+
+def claims_dir() -> Path:
+    """``$HSR_CLAIMS_DIR``, else ``./claims``."""
+    return Path(os.environ.get("HSR_CLAIMS_DIR", "claims"))
+
+
+def data_dir() -> Path:
+    """``$HSR_DATA_DIR``, else ``./data``."""
+    return Path(os.environ.get("HSR_DATA_DIR", "data"))
+
+
+def cache_dir() -> Path:
+    """The sweep cache: the same default for ``hsr run`` and plain ``papermill``."""
+    return default_cache_dir()
+
+
+def generated_dir(root) -> Path:
+    """``<root>/book/generated``."""
+    return Path(root) / GENERATED
+
+
+def notebook_environment(out: Path, cache: str | os.PathLike | None = None) -> dict[str, str]:
+    """The ``HSR_*`` variables ``hsr run`` gives a notebook writing into ``out``; ``cache``:
+    the sweep cache (default :func:`cache_dir`)."""
+    out = Path(out)
+    return {
+        "HSR_FIGURE_DIR": str(out / "figures"),
+        "HSR_CLAIMS_DIR": str(out / "claims"),
+        "HSR_DATA_DIR": str(out / "data"),
+        "HSR_CACHE_DIR": str(cache if cache is not None else cache_dir()),
+    }

@@ -1,0 +1,219 @@
+"""One plotting style for every figure, figure saving, and the plots several figures share.
+
+Imports matplotlib (and seaborn where used): part of the ``book`` extra, never imported by
+``import hsr``. Figures are written as PNG and PDF to :func:`figure_dir`
+(``$HSR_FIGURE_DIR``, set by the runner to ``book/generated/figures``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..experiments.methods import METHOD_LABELS
+from .paths import figure_dir
+
+__all__ = [
+    "METHOD_LABELS",
+    "METHOD_COLORS",
+    "GROUP_COLORS",
+    "use_style",
+    "figure_dir",
+    "save_figure",
+    "scatter_with_identity",
+    "plot_decision_boundary",
+    "plot_loss_along",
+    "box_by_group",
+    "draw_bayes_boundary",
+    "plot_band",
+    "VERDICT_COLORS",
+    "verdict_grid",
+]
+
+METHOD_COLORS = {"baseline": "#7f7f7f", "hessian": "#1f77b4", "asam": "#ff7f0e", "hsr": "#d62728"}
+GROUP_COLORS = {"Flat": "#1f77b4", "Sharp": "#d62728", "Low": "#1f77b4", "High": "#d62728"}
+CLASS_COLORS = ("#1f77b4", "#d62728")
+
+
+def use_style() -> None:
+    """The shared look: seaborn's whitegrid, a readable size, 150 dpi on screen."""
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
+    plt.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "axes.titlesize": "medium",
+            "legend.frameon": False,
+            "figure.constrained_layout.use": True,
+        }
+    )
+
+
+def save_figure(fig, name: str, outdir: str | os.PathLike | None = None) -> tuple[Path, Path]:
+    """Write ``fig`` as ``<name>.png`` and ``<name>.pdf``; return both paths."""
+    if not name or "/" in name or name.startswith("."):
+        raise ValueError(f"name must be a plain file stem like 'ws-fig02', got {name!r}")
+    d = Path(outdir) if outdir is not None else figure_dir()
+    d.mkdir(parents=True, exist_ok=True)
+    png, pdf = d / f"{name}.png", d / f"{name}.pdf"
+    fig.savefig(png)
+    fig.savefig(pdf)
+    return png, pdf
+
+
+def scatter_with_identity(
+    ax, x, y, xlabel, ylabel, color="#1f77b4", s=12, alpha=0.7, label=None, log=False
+):
+    """Scatter y against x with the line y = x (numerical vs closed form, bound vs value)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    ax.scatter(x, y, s=s, alpha=alpha, color=color, label=label, edgecolor="none")
+    lo = min(x.min(), y.min())
+    hi = max(x.max(), y.max())
+    ax.plot([lo, hi], [lo, hi], "k--", lw=1, label="y = x")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if log:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+    return ax
+
+
+def plot_decision_boundary(ax, net, theta, X, y, lim=(-6.0, 6.0), resolution=200, title=None):
+    """Class-1 probability over the data's square, the p = 0.5 contour, and the data."""
+    from ..experiments.probes import decision_grid
+
+    xx, yy, prob = decision_grid(net, theta, lim=lim, resolution=resolution)
+    ax.contourf(xx, yy, prob, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35)
+    ax.contour(xx, yy, prob, levels=[0.5], colors="k", linewidths=1.2)
+    y = np.asarray(y)
+    for c in (0, 1):
+        m = y == c
+        ax.scatter(
+            X[m, 0],
+            X[m, 1],
+            s=6,
+            color=CLASS_COLORS[c],
+            alpha=0.6,
+            label=f"class {c}",
+            edgecolor="none",
+        )
+    ax.set_xlim(*lim)
+    ax.set_ylim(*lim)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_loss_along(ax, steps, losses, label=None, color=None, **kw):
+    """Loss against the step along a direction (one curve per call)."""
+    ax.plot(steps, losses, label=label, color=color, **kw)
+    ax.set_xlabel("step along the eigenvector")
+    ax.set_ylabel("loss $L$")
+    return ax
+
+
+def box_by_group(ax, values: dict, ylabel: str, order=None, palette=None, hue_order=None):
+    """Box plots from ``{(group, method_or_label): array}`` or ``{label: array}``.
+
+    Keys that are pairs give boxes grouped by the first element and coloured by the second.
+    """
+    import pandas as pd
+    import seaborn as sns
+
+    rows = []
+    for key, arr in values.items():
+        g, h = key if isinstance(key, tuple) else (key, key)
+        rows += [{"group": g, "hue": h, "value": float(v)} for v in np.asarray(arr).ravel()]
+    df = pd.DataFrame(rows)
+    sns.boxplot(
+        data=df,
+        x="group",
+        y="value",
+        hue="hue",
+        order=order,
+        hue_order=hue_order,
+        palette=palette,
+        ax=ax,
+        fliersize=2,
+        linewidth=0.8,
+    )
+    ax.set_xlabel("")
+    ax.set_ylabel(ylabel)
+    return ax
+
+
+def draw_bayes_boundary(ax, mean0, mean1, lim=(-6.0, 6.0), **kw):
+    """The Bayes boundary of the two-Gaussian task, ``(m1 - m0) . x = (|m1|^2 - |m0|^2)/2``,
+    dashed, clipped to the square (see :func:`hsr.data.bayes_labels`)."""
+    m0, m1 = np.asarray(mean0, dtype=float), np.asarray(mean1, dtype=float)
+    w, c = m1 - m0, 0.5 * (m1 @ m1 - m0 @ m0)
+    t = np.linspace(*lim, 200)
+    style = {"ls": "--", "color": "0.35", "lw": 1, "label": "Bayes boundary", **kw}
+    if abs(w[1]) >= abs(w[0]):
+        ax.plot(t, (c - w[0] * t) / w[1], **style)
+    else:
+        ax.plot((c - w[1] * t) / w[0], t, **style)
+    ax.set_xlim(*lim)
+    ax.set_ylim(*lim)
+    return ax
+
+
+def plot_band(ax, x, values, color=None, label=None, q=(25, 75), alpha=0.2):
+    """Median over the columns of ``values (T, S)`` against ``x (T,)``, with a quantile band."""
+    values = np.asarray(values, dtype=float)
+    med = np.nanmedian(values, axis=1)
+    lo, hi = np.nanpercentile(values, q, axis=1)
+    (line,) = ax.plot(x, med, color=color, label=label)
+    ax.fill_between(x, lo, hi, color=line.get_color(), alpha=alpha, lw=0)
+    return ax
+
+
+#: one color per verdict (green, amber, red)
+VERDICT_COLORS = {"holds": "#4c9a2a", "partly": "#e3a21a", "does not hold": "#c0392b"}
+
+
+def verdict_grid(ax, verdicts, row_labels, col_labels, notes=None):
+    """A table of verdicts as colored cells: ``verdicts[i][j]`` (one of ``VERDICTS``) for row
+    ``i`` and column ``j``, written in the cell (with ``notes[i][j]`` below it when given),
+    and a legend of the three colors."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    from ..claims.ledger import VERDICTS
+
+    rows, cols = len(row_labels), len(col_labels)
+    if len(verdicts) != rows or any(len(r) != cols for r in verdicts):
+        raise ValueError(f"verdicts must be {rows} rows of {cols} verdicts")
+    bad = {v for r in verdicts for v in r} - set(VERDICTS)
+    if bad:
+        raise ValueError(f"verdicts must be from {list(VERDICTS)}, got {sorted(bad)}")
+    code = np.array([[VERDICTS.index(v) for v in r] for r in verdicts])
+    cmap = ListedColormap([VERDICT_COLORS[v] for v in VERDICTS])
+    ax.imshow(code, cmap=cmap, vmin=-0.5, vmax=len(VERDICTS) - 0.5, aspect="auto")
+    for i in range(rows):
+        for j in range(cols):
+            text = verdicts[i][j] + (f"\n{notes[i][j]}" if notes is not None else "")
+            ax.text(j, i, text, ha="center", va="center", color="white", fontsize=8)
+    ax.set_xticks(range(cols), col_labels)
+    ax.set_yticks(range(rows), row_labels)
+    ax.tick_params(length=0)
+    ax.grid(False)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    ax.set_xticks(np.arange(cols + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(rows + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=2)
+    ax.tick_params(which="minor", length=0)
+    handles = [Patch(color=VERDICT_COLORS[v], label=v) for v in VERDICTS]
+    ax.legend(
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False
+    )

@@ -1,0 +1,114 @@
+"""Argument checks shared by the whole package: one of each kind, each raising a ValueError
+that names the argument and says what was expected, before any work starts.
+
+Private to the package (the module name starts with an underscore), public inside it: every
+floor imports these instead of writing its own. Tested in ``tests/core/test_checks.py``.
+
+>>> positive("lr", 0.5), positive("n", 3, integer=True), fraction("frac", 0.1)
+(0.5, 3, 0.1)
+>>> positive("lr", 0)
+Traceback (most recent call last):
+...
+ValueError: lr must be a positive number, got 0
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "positive",
+    "fraction",
+    "real",
+    "one_of",
+    "real_array",
+    "finite_vector",
+    "same_length",
+    "binary_labels",
+    "positive_values",
+]
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def positive(name: str, value, *, integer: bool = False, allow_zero: bool = False):
+    """``value`` if it is a finite positive number (an integer when ``integer``; zero allowed
+    when ``allow_zero``), else a ValueError naming ``name``."""
+    kind = "integer" if integer else "number"
+    sign = "non-negative" if allow_zero else "positive"
+    ok_type = isinstance(value, numbers.Integral) if integer else _is_real(value)
+    if isinstance(value, bool) or not ok_type or not np.isfinite(value):
+        raise ValueError(f"{name} must be a {sign} {kind}, got {value!r}")
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{name} must be a {sign} {kind}, got {value!r}")
+    return value
+
+
+def fraction(name: str, value, low: float = 0.0, high: float = 1.0):
+    """``value`` if it is a number in the open interval (low, high)."""
+    if not _is_real(value) or not low < value < high:
+        raise ValueError(f"{name} must be a number in ({low:g}, {high:g}), got {value!r}")
+    return value
+
+
+def real(name: str, value) -> float:
+    """``value`` as a float if it is a finite real number."""
+    if not _is_real(value) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite real number, got {value!r}")
+    return float(value)
+
+
+def one_of(name: str, value, options):
+    """``value`` if it is one of ``options``."""
+    if value not in options:
+        raise ValueError(f"{name} must be one of {list(options)}, got {value!r}")
+    return value
+
+
+def real_array(name: str, value) -> np.ndarray:
+    """``value`` as a float array (any shape)."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be an array of real numbers ({exc})") from None
+
+
+def finite_vector(name: str, value, min_len: int = 0) -> np.ndarray:
+    """``value`` as a finite 1-D float array with at least ``min_len`` entries."""
+    a = real_array(name, value)
+    if a.ndim != 1 or a.size < min_len:
+        raise ValueError(f"{name} must be 1-D with at least {min_len} entries, got shape {a.shape}")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} must be finite (it contains NaN or inf)")
+    return a
+
+
+def same_length(**arrays) -> None:
+    """The arrays given by keyword have the same number of entries."""
+    sizes = {k: int(np.asarray(v).size) for k, v in arrays.items()}
+    if len(set(sizes.values())) > 1:
+        raise ValueError(f"{' and '.join(sizes)} must have the same length, got {sizes}")
+
+
+def binary_labels(name: str, value) -> np.ndarray:
+    """``value`` as a float array holding only the labels 0 and 1."""
+    a = real_array(name, value)
+    if not np.all((a == 0) | (a == 1)):
+        raise ValueError(f"{name} must hold only labels 0 and 1")
+    return a
+
+
+def positive_values(name: str, values, *, integer: bool = False, minimum: float = 0) -> list:
+    """Each of ``values`` positive (integers >= ``minimum`` when ``integer``), as a list."""
+    out = []
+    for v in values:
+        ok = _is_real(v) and np.isfinite(v) and v > 0
+        if not ok or (integer and (not float(v).is_integer() or v < minimum)):
+            what = f"integers >= {minimum:g}" if integer else "positive numbers"
+            raise ValueError(f"{name} must hold {what}, got {v!r}")
+        out.append(int(v) if integer else float(v))
+    return out

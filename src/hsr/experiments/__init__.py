@@ -1,0 +1,54 @@
+"""The experiment engine: data, batched training (Baseline, HSR Reg., Hessian Reg., A-SAM),
+numba kernels, critical-point sweeps and method comparisons (cached, on any executor),
+groups, probes, scores and statistical tests. Imports the core, never the claims or the book."""
+
+from .comparison import CompareConfig, ComparisonResult, run_comparison
+from .data import Dataset, bayes_labels, correlated_gaussians, two_gaussians
+from .groups import low_high_groups, remove_duplicates, top_bottom_groups
+from .methods import METHOD_LABELS, METHODS
+from .metrics import macro_f1, macro_f1_on, predict_labels
+from .parallel import default_executor
+from .probes import boundary_length, decision_grid, hessian_eigenvector, loss_along_direction
+from .stats import MannWhitney, mann_whitney, paired_wilcoxon, spearman, spearman_or_nan
+from .sweeps import SweepConfig, SweepResult, critical_point_stats, initial_parameters, run_sweep
+from .training import TrainConfig, TrainResult, train
+
+__all__ = [
+    # data
+    "Dataset",
+    "two_gaussians",
+    "correlated_gaussians",
+    "bayes_labels",
+    # training
+    "METHODS",
+    "METHOD_LABELS",
+    "TrainConfig",
+    "TrainResult",
+    "train",
+    # sweeps, groups and comparisons
+    "SweepConfig",
+    "SweepResult",
+    "run_sweep",
+    "critical_point_stats",
+    "initial_parameters",
+    "remove_duplicates",
+    "top_bottom_groups",
+    "low_high_groups",
+    "CompareConfig",
+    "ComparisonResult",
+    "run_comparison",
+    "default_executor",
+    # probes, scores and statistics
+    "hessian_eigenvector",
+    "loss_along_direction",
+    "decision_grid",
+    "boundary_length",
+    "predict_labels",
+    "macro_f1",
+    "macro_f1_on",
+    "MannWhitney",
+    "mann_whitney",
+    "spearman",
+    "spearman_or_nan",
+    "paired_wilcoxon",
+]

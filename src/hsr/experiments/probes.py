@@ -1,0 +1,205 @@
+"""Probes of trained networks: Hessian eigenvectors, loss slices, decision maps, scores, tests.
+
+* :func:`hessian_eigenvector` -- the extreme eigenpair of the exact Hessian, sign-fixed;
+* :func:`loss_along_direction` -- ``L(theta + t d/|d|)`` on a line, one batched loss call;
+* :func:`decision_grid` -- the class-1 probability on a square grid of the input plane;
+* :func:`boundary_length` -- the length of its p = 0.5 contour.
+
+Scores are in :mod:`hsr.experiments.metrics`, statistical tests in :mod:`hsr.experiments.stats`.
+
+Everything taking ``theta`` accepts one network ``(n,)`` or a batch ``(B, n)`` unless stated
+otherwise; batched results gain a leading ``B`` axis.
+
+>>> import numpy as np
+>>> from hsr import Net
+>>> net = Net(2, 3, "sigmoid"); rng = np.random.default_rng(0)
+>>> X, y, th = rng.normal(size=(10, 2)), rng.integers(0, 2, 10), rng.normal(size=13)
+>>> lam, v = hessian_eigenvector(net, th, X, y)
+>>> bool(np.allclose(hessian(net, th, X, y) @ v, lam * v))
+True
+"""
+
+from __future__ import annotations
+
+import numbers
+import re
+
+import numpy as np
+
+from ..core._checks import finite_vector, real_array
+from ..core.hessian import hessian
+from ..core.model import Net, loss, predict_proba
+
+__all__ = [
+    "hessian_eigenvector",
+    "loss_along_direction",
+    "decision_grid",
+    "boundary_length",
+    "check_net",
+    "check_data_named",
+]
+
+_EIGEN_WHICH = ("max", "min")
+
+
+# ----- argument checks shared by the probes and the metrics ----------------------------------
+def check_net(net: object) -> Net:
+    """``net`` if it is an :class:`hsr.Net`."""
+    if not isinstance(net, Net):
+        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
+    return net
+
+
+def check_data_named(
+    net: Net, X: object, y: object, xname: str, yname: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """``net.check_data`` with its messages naming ``xname`` / ``yname`` instead of X / y."""
+    try:
+        return net.check_data(X, y)
+    except ValueError as exc:
+        msg = re.sub(r"\bX\b", xname, re.sub(r"\by\b", yname, str(exc)))
+        raise ValueError(msg) from None
+
+
+# ----- Hessian probes -----------------------------------------------------------------------
+def hessian_eigenvector(
+    net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, which: str = "max"
+) -> tuple[float, np.ndarray]:
+    """The largest (or smallest) eigenvalue of the exact Hessian and a unit eigenvector.
+
+    Parameters
+    ----------
+    net : Net
+    theta : ndarray, shape (n,)
+        One network (no batch axis).
+    X : ndarray, shape (N, d_in)
+    y : ndarray, shape (N,)
+    which : {"max", "min"}
+        Which end of the spectrum.
+
+    Returns
+    -------
+    eigenvalue : float
+    vector : ndarray, shape (n,)
+        Unit eigenvector from ``np.linalg.eigh`` of :func:`hsr.hessian`, its sign fixed so
+        that its largest-magnitude component (the first one on a tie) is positive. For a
+        repeated eigenvalue the vector is one element of the eigenspace, as eigh returns it.
+    """
+    if not isinstance(which, str) or which not in _EIGEN_WHICH:
+        raise ValueError(f"which must be one of {_EIGEN_WHICH}, got {which!r}")
+    net = check_net(net)
+    theta = net.check_theta(theta, allow_batch=False)
+    X, y = net.check_data(X, y)
+    w, V = np.linalg.eigh(hessian(net, theta, X, y))
+    k = -1 if which == "max" else 0
+    v = V[:, k]
+    if v[np.argmax(np.abs(v))] < 0:
+        v = -v
+    return float(w[k]), v
+
+
+def loss_along_direction(
+    net: Net,
+    theta: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    direction: np.ndarray,
+    steps: np.ndarray,
+) -> np.ndarray:
+    """Loss on a line through theta: ``L(theta + t u)`` with ``u = direction / |direction|``.
+
+    Parameters
+    ----------
+    net : Net
+    theta : ndarray, shape (n,)
+        One network (no batch axis).
+    X : ndarray, shape (N, d_in)
+    y : ndarray, shape (N,)
+    direction : ndarray, shape (n,)
+        Non-zero, finite; normalised to unit Euclidean length, so ``t`` is a distance.
+    steps : ndarray, shape (T,)
+        The values of t, e.g. ``np.linspace(-1, 1, 101)``; finite, T >= 1.
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        All T losses from one batched :func:`hsr.loss` call on a ``(T, n)`` array.
+    """
+    net = check_net(net)
+    theta = net.check_theta(theta, allow_batch=False)
+    X, y = net.check_data(X, y)
+    n = net.n_params
+    d = real_array("direction", direction)
+    if d.shape != (n,):
+        raise ValueError(f"direction must have shape ({n},) like theta, got {d.shape}")
+    if not np.all(np.isfinite(d)):
+        raise ValueError("direction contains NaN or inf")
+    norm = np.linalg.norm(d)
+    if norm == 0.0:
+        raise ValueError("direction must be non-zero")
+    t = finite_vector("steps", steps, min_len=1)
+    thetas = theta[None, :] + t[:, None] * (d / norm)[None, :]
+    return np.asarray(loss(net, thetas, X, y))
+
+
+# ----- decision maps and scores ------------------------------------------------------------
+def decision_grid(
+    net: Net, theta: np.ndarray, lim: tuple[float, float] = (-6.0, 6.0), resolution: int = 200
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Class-1 probability on a square grid ``[lim0, lim1]^2`` of the input plane.
+
+    Parameters
+    ----------
+    net : Net
+        Must have ``d_in == 2``.
+    theta : ndarray, shape (n,) or (B, n)
+    lim : pair of float
+        Grid bounds ``lim0 < lim1``, the same on both axes.
+    resolution : int
+        Points per axis R (>= 2).
+
+    Returns
+    -------
+    xx, yy : ndarray, shape (R, R)
+        ``np.meshgrid(g, g)`` with ``g = np.linspace(lim0, lim1, R)``: ``xx[i, j] = g[j]``
+        (x1) and ``yy[i, j] = g[i]`` (x2), ready for ``contourf(xx, yy, prob)``.
+    prob : ndarray, shape (R, R) or (B, R, R)
+        :func:`hsr.predict_proba` at ``(xx[i, j], yy[i, j])``.
+    """
+    net = check_net(net)
+    if net.d_in != 2:
+        raise ValueError(f"net must have d_in == 2 for a decision grid, got {net!r}")
+    theta = net.check_theta(theta)
+    bounds = real_array("lim", lim)
+    if bounds.shape != (2,) or not np.all(np.isfinite(bounds)) or not bounds[0] < bounds[1]:
+        raise ValueError(f"lim must be two finite reals lim0 < lim1, got {lim!r}")
+    if (
+        isinstance(resolution, bool)
+        or not isinstance(resolution, numbers.Integral)
+        or resolution < 2
+    ):
+        raise ValueError(f"resolution must be an integer >= 2, got {resolution!r}")
+    R = int(resolution)
+    g = np.linspace(bounds[0], bounds[1], R)
+    xx, yy = np.meshgrid(g, g)
+    p = predict_proba(net, theta, np.column_stack([xx.ravel(), yy.ravel()]))
+    return xx, yy, p.reshape(*p.shape[:-1], R, R)
+
+
+def boundary_length(prob: np.ndarray, xx: np.ndarray, yy: np.ndarray) -> float:
+    """Length of the p = 0.5 contour of a probability grid (from :func:`decision_grid`)
+    inside its square; 0 when the boundary does not cross it. A simple boundary is short.
+
+    >>> g = np.linspace(-1, 1, 21); xx, yy = np.meshgrid(g, g)
+    >>> round(boundary_length(1 / (1 + np.exp(-xx)), xx, yy), 6)  # the line x1 = 0
+    2.0
+    """
+    import contourpy
+
+    prob, xx, yy = (np.asarray(a, dtype=float) for a in (prob, xx, yy))
+    if prob.ndim != 2 or prob.shape != xx.shape or prob.shape != yy.shape:
+        raise ValueError(
+            f"prob, xx, yy must be 2-D grids of one shape, got {prob.shape}, {xx.shape}, {yy.shape}"
+        )
+    lines = contourpy.contour_generator(xx, yy, prob).lines(0.5)
+    return float(sum(np.linalg.norm(np.diff(seg, axis=0), axis=1).sum() for seg in lines))

@@ -1,0 +1,136 @@
+"""The statistical tests of the experiments: Mann-Whitney U, Spearman's rho, the paired
+Wilcoxon signed-rank test (scipy's, with inputs checked first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from ..core._checks import finite_vector, real_array
+
+__all__ = ["iqr", "MannWhitney", "mann_whitney", "spearman", "spearman_or_nan", "paired_wilcoxon"]
+
+
+@dataclass(frozen=True)
+class MannWhitney:
+    """Result of :func:`mann_whitney`: U statistic of ``a``, two-sided p-value, sizes, medians."""
+
+    statistic: float
+    pvalue: float
+    n_a: int
+    n_b: int
+    median_a: float
+    median_b: float
+
+
+def mann_whitney(a: np.ndarray, b: np.ndarray) -> MannWhitney:
+    """Two-sided Mann-Whitney U test of two independent samples.
+
+    ``scipy.stats.mannwhitneyu(a, b, alternative="two-sided")`` with scipy's defaults
+    (``method="auto"``: exact p-value for small samples without ties, else the normal
+    approximation with continuity correction). ``statistic`` is U for ``a``.
+
+    Parameters
+    ----------
+    a : array, shape (n_a,)
+    b : array, shape (n_b,)
+        Non-empty, finite, 1-D.
+
+    Returns
+    -------
+    MannWhitney
+
+    >>> r = mann_whitney([1.0, 2.0, 3.0], [4.0, 5.0, 6.0])
+    >>> r.statistic, r.pvalue, r.median_b
+    (0.0, 0.1, 5.0)
+    """
+    a = finite_vector("a", a, min_len=1)
+    b = finite_vector("b", b, min_len=1)
+    res = stats.mannwhitneyu(a, b, alternative="two-sided")
+    return MannWhitney(
+        statistic=float(res.statistic),
+        pvalue=float(res.pvalue),
+        n_a=int(a.shape[0]),
+        n_b=int(b.shape[0]),
+        median_a=float(np.median(a)),
+        median_b=float(np.median(b)),
+    )
+
+
+def spearman(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Spearman's rank correlation and its two-sided p-value (``scipy.stats.spearmanr``).
+
+    Parameters
+    ----------
+    x, y : array, shape (N,)
+        Finite, 1-D, the same length N >= 3 (with N = 2 the p-value is undefined), and
+        neither constant (rho is undefined for constant input).
+
+    Returns
+    -------
+    rho : float
+    pvalue : float
+
+    >>> rho, p = spearman([1, 2, 3, 4], [10, 20, 30, 25])  # ranks 1 2 4 3
+    >>> round(rho, 12), round(p, 12)
+    (0.8, 0.2)
+    """
+    x = finite_vector("x", x, min_len=3)
+    y = finite_vector("y", y, min_len=3)
+    if x.shape != y.shape:
+        raise ValueError(f"x and y must have the same length, got {x.shape[0]} and {y.shape[0]}")
+    for name, arr in (("x", x), ("y", y)):
+        if np.all(arr == arr[0]):
+            raise ValueError(f"{name} is constant: Spearman's rho is undefined")
+    res = stats.spearmanr(x, y)
+    return float(res.statistic), float(res.pvalue)
+
+
+def spearman_or_nan(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """:func:`spearman`, but ``(nan, nan)`` where rho is undefined (fewer than 3 points or
+    constant input), for figures that must also run on tiny smoke-test sweeps.
+
+    >>> spearman_or_nan([1, 2], [3, 4])
+    (nan, nan)
+    """
+    try:
+        return spearman(x, y)
+    except ValueError:
+        return float("nan"), float("nan")
+
+
+def paired_wilcoxon(a: np.ndarray, b: np.ndarray, alternative: str = "two-sided"):
+    """Wilcoxon signed-rank test of ``a`` against ``b`` on the same seeds (pairs ``(N,)``).
+
+    Returns ``(pvalue, n_pairs, note)``: pairs with a non-finite member are dropped; when
+    fewer than 2 pairs differ the test is undefined and ``pvalue`` is NaN, with a note.
+
+    >>> p, n, note = paired_wilcoxon([1.0, 2.0, 3.0, 4.0, 5.0], [0.0, 0.5, 1.0, 1.5, 2.0],
+    ...                              alternative="greater")
+    >>> round(p, 4), n, note
+    (0.0312, 5, '')
+    """
+    if alternative not in ("two-sided", "greater", "less"):
+        raise ValueError(
+            f"alternative must be 'two-sided', 'greater' or 'less', got {alternative!r}"
+        )
+    a, b = real_array("a", a).ravel(), real_array("b", b).ravel()
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must be paired (same length), got {a.size} and {b.size}")
+    ok = np.isfinite(a) & np.isfinite(b)
+    a, b = a[ok], b[ok]
+    if np.count_nonzero(a - b) < 2:
+        return float("nan"), int(a.size), f" (too few differing pairs, {a.size}, for the test)"
+    return float(stats.wilcoxon(a, b, alternative=alternative).pvalue), int(a.size), ""
+
+
+def iqr(values) -> float:
+    """The interquartile range of ``values`` (NaN when empty).
+
+    >>> iqr([1.0, 2.0, 3.0, 4.0, 5.0])
+    2.0
+    """
+    v = np.asarray(values, dtype=float)
+    return float(np.subtract(*np.quantile(v, [0.75, 0.25]))) if v.size else float("nan")

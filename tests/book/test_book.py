@@ -1,0 +1,237 @@
+"""The book end to end: every notebook at the smoke profile into a temporary copy of the
+project, the Jupyter Book build with warnings as errors, checks on the HTML, and a headless
+Chromium that must render the mathematics with no other host reachable."""
+
+from __future__ import annotations
+
+import functools
+import html as html_lib
+import http.server
+import json
+import re
+import shutil
+import socketserver
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+FIGURES = [f"ws-fig{i:02d}" for i in range(1, 14)] + [f"hsr-fig{i:02d}" for i in range(2, 16)]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+# ----- the notebooks as committed --------------------------------------------------------------
+def test_every_figure_has_a_notebook_in_the_toc():
+    names = {p.stem for p in NOTEBOOKS}
+    assert set(FIGURES) <= names, sorted(set(FIGURES) - names)
+    toc = (ROOT / "_toc.yml").read_text()
+    for name in FIGURES:
+        assert f"book/generated/{name}\n" in toc, name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_committed_clean_with_parameters_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and "parameters" in code[0].metadata.get("tags", []), "first code cell tag"
+    for c in code:
+        assert not c.outputs and c.execution_count is None, "outputs must be stripped"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+
+
+# ----- the pipeline at the smoke profile --------------------------------------------------------
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Copy the book's sources, run every notebook (smoke), build with -n -W --keep-going."""
+    from hsr.book.cli import main
+
+    root = tmp_path_factory.mktemp("book")
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    ignore = shutil.ignore_patterns("generated", "_vendor")
+    shutil.copytree(ROOT / "book", root / "book", ignore=ignore)
+    if (ROOT / "book" / "_vendor").exists():  # saves fetching MathJax again
+        shutil.copytree(ROOT / "book" / "_vendor", root / "book" / "_vendor")
+    assert main(["run", "--root", str(root), "--profile", "smoke"]) == 0
+    assert main(["build", "--root", str(root)]) == 0
+    return root
+
+
+def _html(root: Path, page: str) -> str:
+    return (root / "_build" / "html" / f"{page}.html").read_text()
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_page_has_its_image_and_verdict(built, name):
+    html = _html(built, f"book/generated/{name}")
+    assert re.search(r"<img[^>]+src=\"[^\"]+\.png\"", html), "no figure image"
+    assert re.search(r"holds|partly|does not hold", html), "no verdict"
+    for ext in ("png", "pdf"):
+        assert (built / "book" / "generated" / "figures" / f"{name}.{ext}").stat().st_size > 0
+
+
+def _glued(nb_path: Path) -> dict:
+    nb = nbformat.read(nb_path, as_version=4)
+    out = {}
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            key = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            plain = [v for k, v in o.get("data", {}).items() if k.endswith("text/plain")]
+            if key and plain:
+                out[key] = plain[0].strip("'\"")
+    return out
+
+
+def test_glued_numbers_are_in_the_pages(built):
+    """Every value a page cites with {glue:text} is in its HTML, as the notebook glued it."""
+    checked = 0
+    for nb_path in sorted((built / "book" / "generated").glob("*.ipynb")):
+        cited = set()
+        for cell in nbformat.read(nb_path, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                cited |= set(re.findall(r"\{glue:text\}`([^`]+)`", cell.source))
+        glued = _glued(nb_path)
+        html = _html(built, f"book/generated/{nb_path.stem}")
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", html))
+        for key in cited:
+            assert key in glued, f"{nb_path.stem}: {key} cited but never glued"
+            assert glued[key].replace("&", "&amp;") in text or glued[key] in text, (
+                nb_path.stem,
+                key,
+                glued[key],
+            )
+            checked += 1
+    assert checked > 0
+
+
+def test_claims_gathered(built):
+    rows = json.loads((built / "book" / "generated" / "claims.json").read_text())
+    assert rows and all(r["verdict"] in ("holds", "partly", "does not hold") for r in rows)
+    figures_with_claims = {r["notebook"] for r in rows}
+    assert set(FIGURES) - {"hsr-fig08"} <= figures_with_claims
+
+
+@pytest.mark.parametrize("name", ["robustness", "activations"])
+def test_reproduction_pages_have_figure_and_data_file(built, name):
+    """The robustness and activation pages: built, with their figure, and the data file
+    behind them (one CSV row per cell of the robustness grid / per activation)."""
+    html = _html(built, f"book/generated/{name}")
+    assert re.search(r"<img[^>]+src=\"[^\"]+\.png\"", html), "no figure image"
+    lines = (built / "book" / "generated" / "data" / f"{name}.csv").read_text().splitlines()
+    if name == "robustness":  # 5 settings in the smoke profile, 6 headline claims each
+        assert lines[0].startswith("setting,constant,value,claim,verdict") and len(lines) == 31
+    else:  # linear and GELU in the smoke profile
+        assert lines[0].startswith("activation,") and len(lines) == 3
+    toc = (ROOT / "_toc.yml").read_text()
+    assert f"book/generated/{name}\n" in toc
+
+
+def test_ledger_is_complete(built):
+    """The ledger-completeness test: every claim of FIGURES.md (both tables' claim column)
+    and every count the papers report has exactly one row with a verdict in the claims.json
+    the build gathered from the notebooks' runs. Which verdict is not checked."""
+    from hsr.claims import check_ledger, expected_claims
+
+    expected = expected_claims(ROOT / "book" / "spec")
+    rows = json.loads((built / "book" / "generated" / "claims.json").read_text())
+    assert check_ledger(rows, expected) == []
+    assert len(rows) == len(expected) >= 36
+    ledger = (built / "book" / "generated" / "ledger.md").read_text()
+    assert "each has exactly one row here" in ledger
+
+
+def test_no_remote_scripts_styles_or_images(built):
+    pattern = re.compile(
+        r"<(script|img)[^>]+src=\"https?://|<link[^>]+href=\"https?://[^\"]+\"[^>]*"
+        r"rel=\"stylesheet\"|<link[^>]+rel=\"stylesheet\"[^>]+href=\"https?://"
+    )
+    pages = list((built / "_build" / "html").rglob("*.html"))
+    assert len(pages) > len(FIGURES)
+    for page in pages:
+        m = pattern.search(page.read_text())
+        assert m is None, f"{page.name}: remote asset {m.group(0)[:120]}"
+    assert (built / "_build" / "html" / "mathjax" / "tex-mml-chtml.js").exists()
+
+
+# ----- a real browser, offline ------------------------------------------------------------
+def _chromium() -> str:
+    for name in ("chromium", "chromium-headless-shell", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.fail(
+        "Chromium is missing: `make test` installs it with "
+        "`apt-get install -y chromium` (as root); install it and re-run."
+    )
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+# console messages Jupyter Book 1's theme produces on every page, whatever the content:
+# sphinx-thebe declares THEBE_JS_URL in two injected scripts, and pydata-sphinx-theme logs
+# that it resets an unset theme mode to "auto"; plus a blocked favicon
+KNOWN_NOISE = (
+    "Identifier 'THEBE_JS_URL' has already been declared",
+    "Got invalid theme mode: . Resetting to auto.",
+    "favicon",
+)
+
+
+def test_rendered_in_headless_chromium_offline(built):
+    from playwright.sync_api import sync_playwright
+
+    html_dir = built / "_build" / "html"
+    handler = functools.partial(_Quiet, directory=str(html_dir))
+    with socketserver.TCPServer(("127.0.0.1", 0), handler) as httpd:
+        port = httpd.server_address[1]
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        ARTIFACTS.mkdir(exist_ok=True)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=_chromium(),
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            )
+            try:
+                for page_name in ("book/gradients", "book/generated/ws-fig02"):
+                    page = browser.new_page()
+                    errors, remote = [], []
+                    page.on("console", lambda m, e=errors: m.type == "error" and e.append(m.text))
+                    page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
+
+                    def route(r, remote=remote, port=port):
+                        if r.request.url.startswith(f"http://127.0.0.1:{port}/"):
+                            return r.continue_()
+                        remote.append(r.request.url)
+                        return r.abort()
+
+                    page.route("**/*", route)
+                    page.goto(f"http://127.0.0.1:{port}/{page_name}.html", wait_until="load")
+                    page.wait_for_selector("mjx-container", timeout=30_000)
+                    page.wait_for_timeout(500)
+                    n_math = page.locator("mjx-container").count()
+                    shot = ARTIFACTS / f"{page_name.replace('/', '_')}.png"
+                    page.screenshot(path=str(shot), full_page=False)
+                    real = [e for e in errors if not any(k in e for k in KNOWN_NOISE)]
+                    assert n_math > 0, page_name
+                    assert not real, (page_name, real)
+                    assert not remote, (page_name, remote)
+                    page.close()
+            finally:
+                browser.close()
+        httpd.shutdown()

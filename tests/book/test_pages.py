@@ -1,0 +1,71 @@
+"""pages: the ledger and provenance pages written from data, and the vendored MathJax."""
+
+from __future__ import annotations
+
+import pytest
+
+from hsr.book import pages
+
+
+def _row(i, paper, verdict, figure="Fig. 2", nb="ws-fig02"):
+    return {
+        "id": f"c{i}",
+        "paper": paper,
+        "figure": figure,
+        "claim": f"claim {i} | piped",
+        "paper_reports": "r",
+        "measured": "m",
+        "test": "t",
+        "verdict": verdict,
+        "notebook": nb,
+    }
+
+
+def test_ledger(tmp_path):
+    rows = [
+        _row(1, "WS", "holds"),
+        _row(2, "WS", "partly"),
+        _row(3, "HSR", "does not hold", "Fig. 12", "hsr-fig12"),
+    ]
+    text = pages.write_ledger(tmp_path, rows).read_text()
+    assert "3 claims; 1 hold, 1 partly hold, 1 do not hold" in text
+    assert "## WS paper" in text and "## HSR paper" in text
+    assert "[Fig. 12](hsr-fig12.ipynb)" in text
+    assert "claim 1 \\| piped" in text  # a pipe cannot break the table
+    assert text.count("\n| [Fig.") == 3
+
+
+def test_provenance(tmp_path):
+    empty = pages.write_provenance(tmp_path, {}).read_text()
+    assert "No notebook has been run" in empty
+    log = {
+        "environment": {"python": "3.11.7", "cpu_count": 2},
+        "last_run": {
+            "profile": "quick",
+            "names": ["a", "b"],
+            "total_seconds": 125.0,
+            "finished": "2026-11-22T00:00:00",
+        },
+        "notebooks": {
+            "a": {"profile": "quick", "seconds": 100.0, "ok": True, "parameters": {"n_seeds": 300}},
+            "b": {"profile": "quick", "seconds": 25.0, "ok": False, "parameters": {}},
+        },
+    }
+    text = pages.write_provenance(tmp_path, log, {"seconds": 61.5, "finished": "x"}).read_text()
+    assert "Profile **quick**, 2 notebooks, 125.0 s" in text and "(2.1 min)" in text
+    assert "| a | quick | 100.0 | yes | n_seeds=300 |" in text
+    assert "| b | quick | 25.0 | no | (defaults) |" in text
+    assert "took 61.5 s" in text
+
+
+def test_ensure_mathjax_uses_what_is_there(tmp_path):
+    target = tmp_path / "book" / "_vendor" / "mathjax"
+    target.mkdir(parents=True)
+    (target / "tex-mml-chtml.js").write_text("// vendored")
+    assert pages.ensure_mathjax(tmp_path) == target
+
+
+def test_ensure_mathjax_without_npm_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setattr(pages.shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match="mathjax@3.2.2"):
+        pages.ensure_mathjax(tmp_path)

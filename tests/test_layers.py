@@ -1,0 +1,86 @@
+"""The layer contract: book -> claims -> experiments -> core, never upward; the core uses only
+the standard library, numpy and scipy; ``import hsr`` loads no plotting or notebook machinery."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from hsr._layers import violations
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+HEAVY = ("matplotlib", "seaborn", "jax", "papermill", "nbformat", "myst_nb", "IPython", "numba")
+
+
+def test_no_floor_imports_a_floor_above_it():
+    assert violations(SRC) == []
+
+
+def test_an_upward_import_is_caught(tmp_path):
+    """The check is not vacuous: plant upward imports in a copy of the package."""
+    shutil.copytree(SRC / "hsr", tmp_path / "hsr")
+    core = tmp_path / "hsr" / "core" / "bounds.py"
+    core.write_text(core.read_text() + "\nfrom ..experiments import sweeps  # planted\n")
+    exp = tmp_path / "hsr" / "experiments" / "groups.py"
+    exp.write_text(exp.read_text() + "\ndef f():\n    from hsr.book import plotting\n")
+    claims = tmp_path / "hsr" / "claims" / "ledger.py"
+    claims.write_text(claims.read_text() + "\nimport matplotlib\n")
+    core2 = tmp_path / "hsr" / "core" / "model.py"
+    core2.write_text(core2.read_text() + "\nimport numba\n")
+    found = violations(tmp_path)
+    assert len(found) == 4, found
+    assert any("core/bounds.py" in p and "hsr.experiments" in p for p in found)
+    assert any("experiments/groups.py" in p and "hsr.book" in p for p in found)
+    assert any("claims/ledger.py" in p and "matplotlib" in p for p in found)
+    assert any("core/model.py" in p and "numba" in p for p in found)
+
+
+def test_import_hsr_loads_no_heavy_machinery():
+    code = (
+        "import sys, json, hsr; "
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+#: the optional packages hsr uses somewhere (pyproject's extras), none loaded by ``import hsr``
+OPTIONAL = {
+    "numba",
+    "tqdm",
+    "pyyaml",
+    "contourpy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbformat",
+    "myst-nb",
+    "jupyter-book",
+    "ipykernel",
+    "jax",
+    "jaxlib",
+    "dask",
+    "distributed",
+    "playwright",
+    "scikit-learn",
+    "mlxtend",
+    "pandas",
+}
+
+
+def test_import_hsr_loads_no_optional_package():
+    """Stronger than the list above: no distribution of an optional dependency is loaded by
+    ``import hsr`` (numba, tqdm, PyYAML, ... load on first use)."""
+    code = (
+        "import sys, json, importlib.metadata as md, hsr; "
+        "dists = md.packages_distributions(); "
+        "print(json.dumps(sorted({d.lower() for m in list(sys.modules) "
+        "for d in dists.get(m.split('.')[0], [])})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout))
+    assert {"numpy", "scipy", "hsr"} <= loaded
+    assert loaded & OPTIONAL == set()
