@@ -28,6 +28,7 @@ __all__ = [
     "AGREEMENT",
     "Claim",
     "Outcome",
+    "Quote",
     "weaker",
     "fmt",
     "verdict_from_fraction",
@@ -96,6 +97,31 @@ class Claim:
         for name in ("id", "figure", "claim", "measured", "test"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name):
                 raise ValueError(f"{name} must be a non-empty string")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The words of a paper a claim rests on: ``paper`` (one of :data:`PAPERS`), ``where``
+    (the section, e.g. "Section V-B"), ``text`` (verbatim from the paper's text; whitespace may
+    differ). ``str(quote)`` is what a row's ``paper_says`` holds. The suite checks that every
+    quote of the claims modules occurs in the paper's text.
+
+    >>> str(Quote("WS", "Section I", "the bound holds"))
+    'WS, Section I: "the bound holds"'
+    """
+
+    paper: str
+    where: str
+    text: str
+
+    def __post_init__(self):
+        if self.paper not in PAPERS:
+            raise ValueError(f"paper must be one of {list(PAPERS)}, got {self.paper!r}")
+        if not self.text.strip():
+            raise ValueError("text must be a non-empty quote")
+
+    def __str__(self) -> str:
+        return f'{self.paper}, {self.where}: "{" ".join(self.text.split())}"'
 
 
 @dataclass(frozen=True)
