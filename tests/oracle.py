@@ -1,7 +1,7 @@
 """JAX autodiff oracle (float64): the reference every closed form is tested against.
 
-Written independently of ``hsr``: the forward pass below follows MATH.md directly, and all
-derivatives come from ``jax.grad`` / ``jax.hessian``.
+Written independently of ``hsr``: the forward pass below follows the notation of
+book/model.md directly, and all derivatives come from ``jax.grad`` / ``jax.hessian``.
 """
 
 from __future__ import annotations

@@ -602,8 +602,8 @@ def _claim(i, paper="WS", figure="Fig. 2"):
 
 @pytest.fixture(autouse=True)
 def _no_mathjax_fetch(monkeypatch):
-    """prepare_book vendors MathJax with npm; these tests stub it (tests/test_book.py and
-    tests/test_pages.py exercise it)."""
+    """prepare_book vendors MathJax with npm; these tests stub it (tests/book/test_book.py and
+    tests/book/test_pages.py exercise it)."""
     import hsr.book.pages
 
     monkeypatch.setattr(hsr.book.pages, "ensure_mathjax", lambda root: Path(root))

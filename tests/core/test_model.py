@@ -1,4 +1,4 @@
-"""Parameter layout (MATH.md) and the package boundary."""
+"""Parameter layout (book/model.md) and the package boundary."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The three-layer network of both papers, its parameter layout, input checks and forward pass.
 
-Notation follows ``MATH.md`` (WS paper, Section 3; HSR paper, Section III):
+Notation follows the book's chapter ``book/model.md`` (WS paper, Section 3; HSR paper,
+Section III):
 
 * input ``x`` in R^d with a 1 prepended, ``xt = [1; x]`` in R^(d+1);
 * first layer ``W1`` in R^(h x (d+1)), column 0 the hidden biases; ``u = W1 xt``;
@@ -171,7 +172,7 @@ class Net:
 
 @dataclass
 class Forward:
-    """Per-sample intermediate quantities of MATH.md for a batch of B networks on N samples.
+    """Per-sample intermediate quantities (``book/model.md``) for B networks on N samples.
 
     Shapes: ``Xt (N, d+1)``, ``c (N,)`` = |xt|^2, ``K (N, N)`` = Xt Xt^T (on demand);
     ``U, A, F1, F2, F3, V, W (B, N, h)`` with ``V = wb * f'(u)`` (dz/du) and

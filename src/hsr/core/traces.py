@@ -9,9 +9,9 @@
 * ``Q_ij  = g_i^T M_j g_i  = K_ij^2 sum_k v_ik^2 w_jk + 2 K_ij sum_k v_ik a_ik f'_jk``
 * ``MM_ij = tr(M_i M_j)    = K_ij^2 (w_i . w_j) + 2 K_ij (f'_i . f'_j)``
 
-(the two cross terms ``s_i e_j Q_ij + s_j e_i Q_ji`` of MATH.md are equal after summing over
-all pairs). The pairwise form costs O(N^2 h); the same number is ``|H|_F^2`` with H assembled
-in O(N n^2). :func:`trace_hessian_squared` offers both.
+(the two cross terms ``s_i e_j Q_ij + s_j e_i Q_ji`` of ``book/traces.md`` are equal after
+summing over all pairs). The pairwise form costs O(N^2 h); the same number is ``|H|_F^2``
+with H assembled in O(N n^2). :func:`trace_hessian_squared` offers both.
 """
 
 from __future__ import annotations
