@@ -11,6 +11,9 @@ BOOK_STAMP := $(VENV)/.stamp-book
 PROFILE ?= paper
 NAMES   ?=
 ARGS    ?=
+# make book SCHEDULER=tcp://host:8786: every sweep and comparison on that dask cluster
+SCHEDULER ?=
+RUN_ARGS = --profile $(PROFILE) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(ARGS)
 
 .PHONY: help test lint bench book run build clean chromium
 
@@ -60,11 +63,11 @@ $(BOOK_STAMP): pyproject.toml | $(PY)
 	touch $@
 
 book: $(BOOK_STAMP)
-	$(HSR) run $(foreach n,$(NAMES),'$(n)') --profile $(PROFILE) $(ARGS)
+	$(HSR) run $(foreach n,$(NAMES),'$(n)') $(RUN_ARGS)
 	$(HSR) build
 
 run: $(BOOK_STAMP)
-	$(HSR) run $(foreach n,$(NAMES),'$(n)') --profile $(PROFILE) $(ARGS)
+	$(HSR) run $(foreach n,$(NAMES),'$(n)') $(RUN_ARGS)
 
 build: $(BOOK_STAMP)
 	$(HSR) build

@@ -24,13 +24,13 @@ FLOORS = ("core", "experiments", "claims", "book")
 #: third-party packages each floor may import (each floor also gets those of the floors below)
 ALLOWED_THIRD_PARTY = {
     "core": {"numpy", "scipy"},
-    "experiments": {"numba", "tqdm", "contourpy", "sklearn", "mlxtend"},
+    "experiments": {"numba", "tqdm", "contourpy", "sklearn", "mlxtend", "dask", "distributed"},
     "claims": {"yaml"},
     "book": None,  # anything: matplotlib, seaborn, papermill, nbformat, myst_nb, ...
 }
 
 #: modules at the package root every floor may import (leaves without imports of hsr)
-ROOT_LEAVES = {"hsr._version"}
+ROOT_LEAVES = {"hsr._version", "hsr._layers"}
 
 
 def floor_of(module: str) -> str | None:

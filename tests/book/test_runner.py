@@ -92,6 +92,8 @@ class FakePapermill:
             for k in ("HSR_FIGURE_DIR", "HSR_CLAIMS_DIR", "HSR_DATA_DIR", "HSR_CACHE_DIR")
         }
         env["MPLBACKEND"] = os.environ.get("MPLBACKEND")
+        if os.environ.get("HSR_SCHEDULER"):
+            env["HSR_SCHEDULER"] = os.environ["HSR_SCHEDULER"]
         self.calls.append({"name": name, "parameters": parameters, "env": env, **kwargs})
         Path(output_path).write_bytes(Path(input_path).read_bytes())
         if name in self.fail:
@@ -677,3 +679,22 @@ def test_usage_errors(capsys):
     assert main(["frobnicate"]) == 2
     assert main(["run", "-p", "n"]) == 2
     assert "expected 2 arguments" in capsys.readouterr().err
+
+
+def test_scheduler_is_checked_and_passed_to_every_notebook(root, fake, capsys, monkeypatch):
+    """``hsr run --scheduler ADDRESS``: checked against a live dask cluster before any notebook
+    starts, then given to every notebook as $HSR_SCHEDULER; a dead address is refused."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        argv = ["run", "--root", str(root), "ws-fig02", "--scheduler", address]
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+    assert f"on the dask cluster at {address} (1 workers)" in out
+    assert fake.calls[-1]["env"]["HSR_SCHEDULER"] == address
+    n_calls = len(fake.calls)
+    rc = main(["run", "--root", str(root), "ws-fig02", "--scheduler", "tcp://127.0.0.1:9"])
+    assert rc == 2 and len(fake.calls) == n_calls  # refused before any notebook ran
+    assert "no dask scheduler answers there" in capsys.readouterr().err

@@ -3,7 +3,7 @@
 ::
 
     hsr run [NAMES...] [--profile P] [-p NAME VALUE ...] [--output DIR] [--cache-dir DIR]
-            [--keep-going] [--dry-run] [--root DIR]
+            [--scheduler ADDRESS] [--keep-going] [--dry-run] [--root DIR]
     hsr build [--output DIR] [--all] [--root DIR]
     hsr list [NAMES...] [--profile P] [--root DIR]
 
@@ -197,6 +197,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="HSR_CACHE_DIR for the sweeps (default: $HSR_CACHE_DIR, else ~/.cache/hsr, "
         "the default of a plain papermill run too)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run every sweep and comparison of every notebook on the dask cluster whose "
+        "scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786); results are bit-identical to a "
+        "local run. Checked before any notebook starts. Sets $HSR_SCHEDULER for the notebooks",
     )
     run.add_argument(
         "--keep-going",

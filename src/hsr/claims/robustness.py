@@ -20,6 +20,7 @@ default setting at the notebooks' scale costs nothing twice.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 from dataclasses import dataclass, field
 
@@ -29,7 +30,7 @@ from ..core._checks import fraction, positive_values
 from ..core.activations import ACTIVATIONS
 from ..experiments.comparison import CompareConfig, run_comparison
 from ..experiments.groups import top_bottom_groups
-from ..experiments.parallel import default_executor
+from ..experiments.parallel import executor_scope
 from ..experiments.progress import progress_bar
 from ..experiments.stats import paired_wilcoxon
 from ..experiments.sweeps import SweepConfig, run_sweep
@@ -254,8 +255,8 @@ def run_robustness(
     scale = scale if scale is not None else Scale()
     rows = []
     bar = progress_bar(len(settings), "robustness", quiet=quiet, unit="setting")
-    pool = default_executor()  # one pool for every run: saves starting ~4 pools per setting
-    try:
+    # one pool (or the $HSR_SCHEDULER cluster) for every run: saves ~4 pools per setting
+    with executor_scope() as pool, contextlib.closing(bar):
         for s in settings:
             bar.set_postfix_str(s.name)
             outcomes, counts = run_setting(s, scale, base, compare, quiet=True, executor=pool)
@@ -273,9 +274,6 @@ def run_robustness(
                     }
                 )
             bar.update(1)
-    finally:
-        bar.close()
-        pool.shutdown()
     return rows
 
 
@@ -410,8 +408,5 @@ def run_activations(
         raise ValueError(
             f"activations must be a non-empty list from {sorted(ACTIVATIONS)}, got {names}"
         )
-    pool = default_executor()
-    try:
+    with executor_scope() as pool:
         return {a: run_activation(a, base, compare, group_frac, executor=pool) for a in names}
-    finally:
-        pool.shutdown()

@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .cache import cache_key, cache_load, cache_save
+from .cache import ChunkStore, cache_key, cache_load, cache_save
 from .methods import METHODS
-from .parallel import chunk_spans, map_chunks, worker_count, worker_threads
+from .parallel import chunk_spans, executor_scope, map_chunks, worker_count, worker_threads
 from .sweeps import (
     SweepConfig,
     SweepResult,
@@ -190,18 +190,24 @@ def run_comparison(
             return result
 
     S = theta0.shape[0]
-    spans = chunk_spans(S, chunk_size, worker_count(executor))
-    threads = worker_threads(executor)
-    net_args = (net.d_in, net.d_hidden, net.activation)
-    tasks, sizes, owners = [], [], []
-    for m in cfg.methods:
-        # workers record parameter snapshots only; the quantities are evaluated after merging
-        tc = {**cfg.train_config(m).to_dict(), "record": ()}
-        for a, b in spans:
-            tasks.append((net_args, theta0[a:b], data.X_train, data.y_train, tc, threads))
-            sizes.append(b - a)
-            owners.append(m)
-    results = map_chunks(tasks, executor, f"compare x{len(cfg.methods)}", quiet, sizes)
+    store = ChunkStore(cache_dir, key)
+    if force:
+        store.clear()
+    with executor_scope(executor) as ex:
+        spans = chunk_spans(S, chunk_size, worker_count(ex))
+        threads = worker_threads(ex)
+        net_args = (net.d_in, net.d_hidden, net.activation)
+        tasks, sizes, owners, names = [], [], [], []
+        for m in cfg.methods:
+            # workers record parameter snapshots only; the quantities are evaluated after merging
+            tc = {**cfg.train_config(m).to_dict(), "record": ()}
+            for a, b in spans:
+                tasks.append((net_args, theta0[a:b], data.X_train, data.y_train, tc, threads))
+                sizes.append(b - a)
+                owners.append(m)
+                names.append(f"{m}-{a}-{b}")
+        desc = f"compare x{len(cfg.methods)}"
+        results = map_chunks(tasks, ex, desc, quiet, sizes, store=store, names=names)
     arrays = {}
     for m in cfg.methods:
         rs = [r for r, o in zip(results, owners, strict=True) if o == m]

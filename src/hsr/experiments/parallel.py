@@ -1,32 +1,55 @@
-"""Chunks of networks through any ``concurrent.futures.Executor``.
+"""Chunks of networks through any ``concurrent.futures.Executor``, resumable.
 
 The sweeps and comparisons cut their networks into chunks and train each chunk in a worker
 (:func:`train_chunk`). Each network's arithmetic is independent of the others, so results are
-bit-identical whatever the executor and chunking. The default pool is a ``forkserver``
-process pool over the machine's cores with one numba thread per worker; a dask
-``client.get_executor()`` works unchanged.
+bit-identical whatever the executor and chunking. The executor, when the caller gives none
+(:func:`executor_scope`): a dask cluster when ``$HSR_SCHEDULER`` names its scheduler (what
+``hsr run --scheduler ADDRESS`` sets for every notebook), else a ``forkserver`` process pool
+over the machine's cores with one numba thread per worker. A dask ``client.get_executor()``
+works as it is.
+
+Every finished chunk goes to the entry's :class:`~hsr.experiments.cache.ChunkStore` as soon as
+it arrives, so an interrupted run loses no finished chunk: the same call made again resumes.
+
+The workers run only this module's :func:`train_chunk`, never the caller's code, so they need
+not import the caller's main module: a script that calls :func:`hsr.run_sweep` at module level
+(without ``if __name__ == "__main__":``) or a script piped to ``python -`` works.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+import sys
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+
+import numpy as np
 
 from ..core._checks import positive
 from ..core.model import Net
+from .cache import ChunkStore
 from .progress import progress_bar
 from .training import TrainConfig, TrainResult, train
 
 __all__ = [
+    "SCHEDULER_ENV",
     "train_chunk",
     "chunk_spans",
     "map_chunks",
     "default_executor",
+    "executor_scope",
     "worker_threads",
     "worker_count",
+    "result_to_arrays",
+    "result_from_arrays",
 ]
+
+#: the environment variable naming a dask scheduler for every sweep and comparison
+SCHEDULER_ENV = "HSR_SCHEDULER"
+
+_RESULT_ARRAYS = ("theta", "converged", "n_iter", "grad_norm0", "grad_norm", "diverged")
 
 
 def train_chunk(args) -> TrainResult:
@@ -43,39 +66,32 @@ def train_chunk(args) -> TrainResult:
     return train(Net(*net_args), theta0, X, y, TrainConfig(**cfg_dict))
 
 
+def result_to_arrays(res: TrainResult) -> tuple[dict, dict]:
+    """A :class:`TrainResult` as ``(arrays, meta)`` for the chunk store."""
+    arrays = {k: getattr(res, k) for k in _RESULT_ARRAYS}
+    arrays.update({f"hist_{k}": v for k, v in res.history.items()})
+    return arrays, {"config": res.config}
+
+
+def result_from_arrays(arrays: dict, meta: dict) -> TrainResult:
+    """The :class:`TrainResult` back from :func:`result_to_arrays`."""
+    history = {k[5:]: v for k, v in arrays.items() if k.startswith("hist_")}
+    return TrainResult(
+        **{k: arrays[k] for k in _RESULT_ARRAYS}, history=history, config=meta.get("config", {})
+    )
+
+
 def chunk_spans(n: int, chunk_size: int | None, workers: int):
+    """``[(start, stop), ...]`` covering ``range(n)``: ``chunk_size`` networks each (default:
+    about four chunks per worker)."""
     if chunk_size is None:
         chunk_size = max(1, math.ceil(n / (4 * workers)))
     positive("chunk_size", chunk_size, integer=True)
     return [(i, min(i + chunk_size, n)) for i in range(0, n, chunk_size)]
 
 
-def map_chunks(tasks, executor: Executor | None, desc: str, quiet: bool, sizes):
-    """Run :func:`train_chunk` over tasks, in order, with a progress bar over networks."""
-    own = executor is None
-    if own:
-        executor = default_executor()
-    if not isinstance(executor, Executor):
-        raise ValueError(f"executor must be a concurrent.futures.Executor, got {executor!r}")
-    bar = progress_bar(sum(sizes), desc, quiet=quiet, unit="net")
-    try:
-        futures = [executor.submit(train_chunk, t) for t in tasks]
-        results = []
-        for fut, size in zip(futures, sizes, strict=True):
-            results.append(fut.result())
-            bar.update(size)
-        return results
-    finally:
-        bar.close()
-        if own:
-            executor.shutdown()
-
-
 def default_executor(max_workers: int | None = None) -> ProcessPoolExecutor:
     """A process pool over the machine's cores, started with ``forkserver``.
-
-    In a script (not a notebook), call sweeps under ``if __name__ == "__main__":``, as with
-    any spawn or forkserver pool: the workers import the main module.
 
     Not ``fork``: numba's OpenMP threading layer aborts in a child forked from a process
     that has run a parallel kernel. Pass your own pools made the same way
@@ -89,6 +105,36 @@ def default_executor(max_workers: int | None = None) -> ProcessPoolExecutor:
     return pool
 
 
+@contextlib.contextmanager
+def executor_scope(executor: Executor | None = None):
+    """The executor to run on: ``executor`` itself when given (left open), else a dask
+    executor on ``$HSR_SCHEDULER`` or :func:`default_executor` (closed on exit)."""
+    if executor is not None:
+        if not isinstance(executor, Executor):
+            raise ValueError(f"executor must be a concurrent.futures.Executor, got {executor!r}")
+        yield executor
+        return
+    address = os.environ.get(SCHEDULER_ENV)
+    if address:
+        try:
+            from distributed import Client
+        except ImportError:  # pragma: no cover - the dask extra is missing
+            raise ValueError(
+                f"${SCHEDULER_ENV}={address!r} asks for a dask cluster, but dask.distributed "
+                "is not installed: pip install 'hsr[dask]'"
+            ) from None
+        with Client(address, set_as_default=False) as client:
+            ex = client.get_executor()
+            ex._hsr_workers = max(1, sum(client.nthreads().values()))
+            yield ex
+        return
+    pool = default_executor()
+    try:
+        yield pool
+    finally:
+        pool.shutdown()
+
+
 def worker_threads(executor) -> int | None:
     """numba threads per worker: 1 in the pools hsr makes (one per core already), else
     numba's own default in a pool of the caller's."""
@@ -96,6 +142,88 @@ def worker_threads(executor) -> int | None:
 
 
 def worker_count(executor) -> int:
+    """How many chunks the executor runs at once (sets the default chunk size)."""
     if executor is None:
         return os.cpu_count() or 1
-    return getattr(executor, "_max_workers", None) or os.cpu_count() or 1
+    return (
+        getattr(executor, "_hsr_workers", None)
+        or getattr(executor, "_max_workers", None)
+        or os.cpu_count()
+        or 1
+    )
+
+
+@contextlib.contextmanager
+def _workers_skip_main():
+    """While workers start, hide the caller's main module from multiprocessing, so that the
+    workers (which run only :func:`train_chunk`) do not re-run the caller's script."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)
+
+
+def map_chunks(
+    tasks,
+    executor: Executor,
+    desc: str,
+    quiet: bool,
+    sizes,
+    store: ChunkStore | None = None,
+    names=None,
+) -> list[TrainResult]:
+    """Run :func:`train_chunk` over ``tasks`` (results in order), with a progress bar over
+    networks. With a ``store``, chunk ``i`` is saved as ``names[i]`` the moment it arrives,
+    and chunks saved by an earlier, interrupted run of the same call are loaded, not run."""
+    if not isinstance(executor, Executor):
+        raise ValueError(f"executor must be a concurrent.futures.Executor, got {executor!r}")
+    n = len(tasks)
+    names = list(names) if names is not None else [str(i) for i in range(n)]
+    results: list[TrainResult | None] = [None] * n
+    if store is not None:
+        for i, name in enumerate(names):
+            hit = store.load(name)
+            if hit is not None:
+                results[i] = result_from_arrays(*hit)
+    todo = [i for i in range(n) if results[i] is None]
+    bar = progress_bar(sum(sizes), desc, quiet=quiet, unit="net")
+    bar.update(sum(sizes[i] for i in range(n) if results[i] is not None))
+    futures = {}
+    try:
+        hide = isinstance(executor, ProcessPoolExecutor)
+        with _workers_skip_main() if hide else contextlib.nullcontext():
+            for i in todo:
+                futures[executor.submit(train_chunk, tasks[i])] = i
+        for fut in as_completed(futures):
+            i = futures[fut]
+            results[i] = fut.result()
+            if store is not None:
+                store.save(names[i], *result_to_arrays(results[i]))
+            bar.update(sizes[i])
+    except BaseException as exc:
+        for fut in futures:
+            fut.cancel()
+        if store is not None and store.enabled:
+            done = sum(r is not None for r in results)
+            exc.add_note(
+                f"hsr: {done} of {n} chunks are finished and saved in {store.dir}; "
+                "run the same call again to resume from them"
+            )
+        raise
+    finally:
+        bar.close()
+    assert all(r is not None for r in results)
+    return results  # type: ignore[return-value]
+
+
+def concat(results: list[TrainResult], name: str) -> np.ndarray:
+    """One field of the chunks' results, concatenated in order."""
+    return np.concatenate([getattr(r, name) for r in results])

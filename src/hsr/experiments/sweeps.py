@@ -26,11 +26,11 @@ from ..core._checks import positive
 from ..core.bounds import bounds_from_forward
 from ..core.hessian import assemble_hessian
 from ..core.model import Forward, Net
-from .cache import cache_key, cache_load, cache_save
+from .cache import ChunkStore, cache_key, cache_load, cache_save
 from .data import two_gaussians
 from .groups import remove_duplicates
 from .metrics import macro_f1, predict_labels
-from .parallel import chunk_spans, map_chunks, worker_count, worker_threads
+from .parallel import chunk_spans, executor_scope, map_chunks, worker_count, worker_threads
 from .training import TrainConfig
 
 __all__ = [
@@ -302,11 +302,13 @@ def run_sweep(
     """Run (or load from the cache) a critical-point sweep.
 
     ``config`` fields may be overridden by keyword (``run_sweep(n_seeds=500, d_hidden=10)``).
-    ``executor``: any ``concurrent.futures.Executor`` (default: :func:`default_executor`, a
-    forkserver process pool over all cores, numba limited to one thread per worker; a dask
-    ``client.get_executor()`` works as it is); ``chunk_size``: seeds per task;
-    ``cache_dir``: folder of the cache (default :func:`default_cache_dir`; ``False``
-    disables it); ``force``: recompute even if cached; ``quiet``: no progress bar.
+    ``executor``: any ``concurrent.futures.Executor`` (default: the dask cluster named by
+    ``$HSR_SCHEDULER`` if set, else a forkserver process pool over all cores, numba limited to
+    one thread per worker; a dask ``client.get_executor()`` works as it is); ``chunk_size``:
+    seeds per task; ``cache_dir``: folder of the cache (default: ``$HSR_CACHE_DIR``, else
+    ``~/.cache/hsr``; ``False`` disables it); ``force``: recompute even if cached;
+    ``quiet``: no progress bar. Finished chunks are cached as they arrive: an interrupted
+    call, made again, resumes from them (:mod:`hsr.experiments.cache`).
     """
     cfg = configure(SweepConfig, config, overrides, "sweep")
     if chunk_size is not None:
@@ -321,12 +323,21 @@ def run_sweep(
     seeds = np.arange(cfg.seed_start, cfg.seed_start + cfg.n_seeds)
     theta0 = initial_parameters(net, seeds, cfg.init_low, cfg.init_high)
     tcfg = TrainConfig(method="baseline", lr=cfg.lr, max_iter=cfg.max_iter, tol=cfg.tol).to_dict()
-    threads = worker_threads(executor)
-    spans = chunk_spans(cfg.n_seeds, chunk_size, worker_count(executor))
-    net_args = (net.d_in, net.d_hidden, net.activation)
-    tasks = [(net_args, theta0[a:b], data.X_train, data.y_train, tcfg, threads) for a, b in spans]
-    sizes = [b - a for a, b in spans]
-    results = map_chunks(tasks, executor, f"sweep h={cfg.d_hidden}", quiet, sizes)
+    store = ChunkStore(cache_dir, key)
+    if force:
+        store.clear()
+    with executor_scope(executor) as ex:
+        threads = worker_threads(ex)
+        spans = chunk_spans(cfg.n_seeds, chunk_size, worker_count(ex))
+        net_args = (net.d_in, net.d_hidden, net.activation)
+        tasks = [
+            (net_args, theta0[a:b], data.X_train, data.y_train, tcfg, threads) for a, b in spans
+        ]
+        sizes = [b - a for a, b in spans]
+        names = [f"{a}-{b}" for a, b in spans]
+        results = map_chunks(
+            tasks, ex, f"sweep h={cfg.d_hidden}", quiet, sizes, store=store, names=names
+        )
     theta = np.concatenate([r.theta for r in results])
     converged = np.concatenate([r.converged for r in results])
     n_iter = np.concatenate([r.n_iter for r in results])
