@@ -185,7 +185,51 @@ KNOWN_NOISE = (
 )
 
 
+# pages the browser opens, and whether their body has mathematics: the navigation must render
+# the titles' mathematics on pages without any too (the ledger, the references)
+RENDERED_PAGES = {
+    "book/gradients": True,
+    "book/generated/ws-fig02": True,
+    "book/generated/ledger": False,
+    "book/references": False,
+}
+NAV = "nav.bd-docs-nav"
+N_NAV_MATH = 3  # at least WS Figs. 3, 4 and 7 have mathematics in their titles
+
+
+def _check_notebook_download(page, page_name):
+    """The page's download menu offers its executed notebook (the page's source, copied into
+    ``_sources/``), served by the site itself."""
+    link = page.locator("a.btn-download-source-button")
+    assert link.count() == 1, page_name
+    href = link.get_attribute("href")
+    assert href.endswith(f"{page_name.rsplit('/', 1)[1]}.ipynb"), href
+    response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href)
+    assert response.ok, (href, response.status)
+    nb = nbformat.reads(response.text(), as_version=4)
+    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), "not executed"
+
+
+def test_pages_load_mathjax_and_offer_downloads(built):
+    """Every page loads the vendored MathJax (a page without mathematics too: its navigation
+    has some), and every notebook page's download menu links its executed notebook."""
+    html_dir = built / "_build" / "html"
+    pages = [p for p in html_dir.rglob("*.html") if "_static" not in p.parts]
+    pages = [p for p in pages if 'http-equiv="Refresh"' not in p.read_text()[:500]]  # index.html
+    assert len(pages) > len(FIGURES)
+    for page in pages:
+        assert re.search(
+            r'<script[^>]+src="[^"]*mathjax/tex-mml-chtml\.js[?"]', page.read_text()
+        ), page.relative_to(html_dir)
+    for name in FIGURES:
+        html = _html(built, f"book/generated/{name}")
+        assert f'href="../../_sources/book/generated/{name}.ipynb"' in html, name
+        nb = nbformat.read(html_dir / "_sources" / "book" / "generated" / f"{name}.ipynb", 4)
+        assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), name
+
+
 def test_rendered_in_headless_chromium_offline(built):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     html_dir = built / "_build" / "html"
@@ -208,7 +252,7 @@ def test_rendered_in_headless_chromium_offline(built):
                 ],
             )
             try:
-                for page_name in ("book/gradients", "book/generated/ws-fig02"):
+                for page_name, body_has_math in RENDERED_PAGES.items():
                     page = browser.new_page()
                     errors, remote = [], []
                     page.on("console", lambda m, e=errors: m.type == "error" and e.append(m.text))
@@ -222,13 +266,32 @@ def test_rendered_in_headless_chromium_offline(built):
 
                     page.route("**/*", route)
                     page.goto(f"http://127.0.0.1:{port}/{page_name}.html", wait_until="load")
-                    page.wait_for_selector("mjx-container", timeout=30_000)
+                    try:
+                        page.wait_for_selector("mjx-container", timeout=30_000)
+                    except PlaywrightTimeout:
+                        pytest.fail(f"{page_name}: no mathematics rendered (is MathJax loaded?)")
                     page.wait_for_timeout(500)
                     n_math = page.locator("mjx-container").count()
                     shot = ARTIFACTS / f"{page_name.replace('/', '_')}.png"
                     page.screenshot(path=str(shot), full_page=False)
                     real = [e for e in errors if not any(k in e for k in KNOWN_NOISE)]
                     assert n_math > 0, page_name
+                    # the navigation renders its titles' mathematics on every page, with or
+                    # without mathematics in the page's own body
+                    nav = page.locator(NAV)
+                    assert nav.count() == 1, page_name
+                    assert nav.locator("mjx-container").count() >= N_NAV_MATH, page_name
+                    nav_text = nav.inner_text()
+                    first = nav.locator("mjx-container").first
+                    first.scroll_into_view_if_needed()
+                    first.locator("xpath=ancestor::li[1]/..").screenshot(
+                        path=str(ARTIFACTS / f"{page_name.replace('/', '_')}_nav.png")
+                    )
+                    assert "\\(" not in nav_text and "\\)" not in nav_text, (page_name, nav_text)
+                    in_body = page.locator("article.bd-article mjx-container").count()
+                    assert (in_body > 0) == body_has_math, (page_name, in_body)
+                    if page_name.startswith("book/generated/ws-"):
+                        _check_notebook_download(page, page_name)
                     assert not real, (page_name, real)
                     assert not remote, (page_name, remote)
                     page.close()
