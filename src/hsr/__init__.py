@@ -28,6 +28,7 @@ from .gradients import (
 )
 from .hessian import hessian, hessian_spectrum
 from .model import Net, grad_loss, loss, predict_proba
+from .norm_bounds import NormBounds, norm_bounds
 from .numerical import (
     numerical_grad_ws_upper_bound,
     numerical_gradient,
@@ -83,6 +84,8 @@ __all__ = [
     "ws_bounds",
     "ws_upper_bound",
     "ws_lower_bound",
+    "NormBounds",
+    "norm_bounds",
     "WSGradient",
     "grad_trace_hessian",
     "grad_trace_hessian_squared",
