@@ -92,6 +92,7 @@ def test_bounds_ordered_as_proved(p):
     assert np.all(nb.trace_thm3 <= nb.trace_thm4 * tol)
     assert np.all(nb.trace_thm4 <= nb.trace_prop5 * tol)
     assert np.all(nb.trace_squared_weighted <= nb.trace_squared_thm6 * tol)
+    assert np.all(nb.trace_squared_thm6 <= nb.trace_squared_prop6 * tol)
     assert np.all(nb.trace_squared_prop6 <= nb.trace_squared_prop7 * tol)
     assert np.all(nb.lambda_upper <= nb.lambda_thm7 * tol + 1e-300)
 
