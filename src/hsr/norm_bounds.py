@@ -10,20 +10,27 @@ outputs' Gram matrix, ``at_i = [1; a_i]``), ``wb = w2[1:]``, ``theta2 = w2`` and
 activation constants ``F0 = sup|f|``, ``F1 = sup|f'|``, ``F2 = sup|f''|`` (:data:`CONSTANTS`):
 
 * hidden envelope ``alpha_i >= |a_i|^2``: ``min(h F0^2, sum_k (|f(0)| + F1 |W1[k]| |xt_i|)^2)``;
-* Thm 3 ``tr H <= (1/N) sum_i [s_i (1 + alpha_i + c_i F1^2 |wb|^2) + |e_i| c_i F2 |wb|_1]``;
-* Thm 4 the same with ``|wb| -> |theta2|`` and ``|wb|_1 -> sqrt(h) |theta2|``;
-* Prop 5 with ``|x_ij| <= kappa`` (``kappa = max(1, max |x_ij|)``, so 1 for normalised inputs)
-  and ``C = 1 + d kappa^2``: ``tr H <= (1 + alpha^)/4 + C (F1^2 |theta2|^2 / 4 + sqrt(h) F2
-  |theta2|)``;
+* Thm 3 (WS Eq. (22))
+  ``tr H <= (1/N) sum_i [s_i (1 + alpha_i + c_i F1^2 |wb|^2) + |e_i| c_i F2 |wb|_1]``;
+* Thm 4 (Eq. (23)) the same with ``|wb| -> |theta2|`` and ``|wb|_1 -> sqrt(h) |theta2|``;
+* Prop 5 (Eq. (24)) with ``|x_ij| <= kappa`` (``kappa = max(1, max |x_ij|)``, so 1 for
+  normalised inputs) and ``C = 1 + d kappa^2``:
+  ``tr H <= (1 + alpha^)/4 + C (F1^2 |theta2|^2 / 4 + sqrt(h) F2 |theta2|)``;
 * weighted form (ours) ``tr H^2 <= (S1 + S3)^2`` with
   ``N S1 = |Ga|_s + F1^2 |wb|^2 |K|_s`` (``|X|_s^2 = sum_ij s_i s_j X_ij^2``) and
   ``N^2 S3^2 = sum_ij |e_i| |e_j| (F2^2 |wb|^2 K_ij^2 + 2 h F1^2 |K_ij|)``;
-* Thm 6 (Frobenius form) ``tr H^2 <= N^-2 [ (|Ga|_F + F1^2 |theta2|^2 |K|_F)/4
-  + sqrt(F2^2 |theta2|^2 |K|_F^2 + 2 h F1^2 N |K|_F) ]^2``;
-* Prop 6: Thm 6 with ``|K|_F <= N C`` and ``|Ga|_F <= N (1 + alpha^)``;
-  Prop 7 (bounded f only): Prop 6 with ``alpha^ = h F0^2``;
-* Thm 7 ``lambda_WS <= sqrt(2) (S1 + S3) <= sqrt(2) e_max R`` (``R`` in :class:`NormBounds`);
-* the lambda_max bound the traces imply: the WS bound maximised over every ``tr H`` allowed.
+* Thm 6 (Eqs. (29)-(30); Frobenius form) ``tr H^2 <= N^-2 [ (|Ga|_F + F1^2 |theta2|^2
+  |K|_F)/4 + sqrt(F2^2 |theta2|^2 |K|_F^2 + 2 h F1^2 N |K|_F) ]^2``;
+* Prop 6 (Eq. (31)): Thm 6 with ``|K|_F <= N C`` and ``|Ga|_F <= N (1 + alpha^)``;
+  Prop 7 (Eq. (32); bounded f only): Prop 6 with ``alpha^ = h F0^2``;
+* Thm 7 (Eq. (33)) ``lambda_WS <= sqrt(2) (S1 + S3) <= sqrt(2) e_max R``
+  (``R`` is ``rate_constant`` of :class:`NormBounds`);
+* the lambda_max bound the traces imply: the WS bound maximised over every ``tr H`` allowed
+  (:func:`ws_from_trace_bounds`).
+
+Prop 8 (Eq. (34); ``tr(H)^2/n <= tr(H^2) <= tr(H)^2`` for a positive semi-definite H) needs
+the spectrum to know where it applies; the tests and ``notebooks/ws-norm-bounds.ipynb`` check
+it there.
 
 Everything is closed form: O(N^2 h) per network, batched over a leading axis of theta.
 
