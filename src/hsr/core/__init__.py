@@ -15,6 +15,7 @@ from .gradients import (
 )
 from .hessian import hessian, hessian_spectrum
 from .model import Forward, Net, grad_loss, loss, predict_proba
+from .norm_bounds import NormBounds, norm_bounds
 from .numerical import (
     numerical_grad_ws_upper_bound,
     numerical_gradient,
@@ -43,6 +44,9 @@ __all__ = [
     "ws_bounds",
     "ws_upper_bound",
     "ws_lower_bound",
+    # the bounds from norms (WS Theorems 3, 4, 6, 7; Propositions 5-8)
+    "NormBounds",
+    "norm_bounds",
     # their gradients (HSR Theorems 1-5)
     "WSGradient",
     "grad_trace_hessian",

@@ -1,0 +1,303 @@
+"""Upper bounds on tr(H), tr(H^2) and lambda_max from norms (WS paper, Section V, Thms 3-7).
+
+The WS paper bounds its two traces by interpretable quantities (Theorems 3, 4 and 6,
+Propositions 5-7), shows that the bound vanishes when every sample is fitted with full
+confidence (Theorem 7), and relates the two traces for a positive semi-definite Hessian
+(Proposition 8). The extracted text lost every formula; the bounds below are re-derived in
+MATH.md's notation and proved in the book chapter ``book/norm-bounds.md``. With
+``c_i = |xt_i|^2``, ``K = Xt Xt^T`` (the inputs' Gram matrix), ``Ga = At At^T`` (the hidden
+outputs' Gram matrix, ``at_i = [1; a_i]``), ``wb = w2[1:]``, ``theta2 = w2`` and the
+activation constants ``F0 = sup|f|``, ``F1 = sup|f'|``, ``F2 = sup|f''|`` (:data:`CONSTANTS`):
+
+* hidden envelope ``alpha_i >= |a_i|^2``: ``min(h F0^2, sum_k (|f(0)| + F1 |W1[k]| |xt_i|)^2)``;
+* Thm 3 (WS Eq. (22))
+  ``tr H <= (1/N) sum_i [s_i (1 + alpha_i + c_i F1^2 |wb|^2) + |e_i| c_i F2 |wb|_1]``;
+* Thm 4 (Eq. (23)) the same with ``|wb| -> |theta2|`` and ``|wb|_1 -> sqrt(h) |theta2|``;
+* Prop 5 (Eq. (24)) with ``|x_ij| <= kappa`` (``kappa = max(1, max |x_ij|)``, so 1 for
+  normalised inputs) and ``C = 1 + d kappa^2``:
+  ``tr H <= (1 + alpha^)/4 + C (F1^2 |theta2|^2 / 4 + sqrt(h) F2 |theta2|)``;
+* weighted form (ours) ``tr H^2 <= (S1 + S3)^2`` with
+  ``N S1 = |Ga|_s + F1^2 |wb|^2 |K|_s`` (``|X|_s^2 = sum_ij s_i s_j X_ij^2``) and
+  ``N^2 S3^2 = sum_ij |e_i| |e_j| (F2^2 |wb|^2 K_ij^2 + 2 h F1^2 |K_ij|)``;
+* Thm 6 (Eqs. (29)-(30); Frobenius form) ``tr H^2 <= N^-2 [ (|Ga|_F + F1^2 |theta2|^2
+  |K|_F)/4 + sqrt(F2^2 |theta2|^2 |K|_F^2 + 2 h F1^2 N |K|_F) ]^2``;
+* Prop 6 (Eq. (31)): Thm 6 with ``|K|_F <= N C`` and ``|Ga|_F <= N (1 + alpha^)``;
+  Prop 7 (Eq. (32); bounded f only): Prop 6 with ``alpha^ = h F0^2``;
+* Thm 7 (Eq. (33)) ``lambda_WS <= sqrt(2) (S1 + S3) <= sqrt(2) e_max R``
+  (``R`` is ``rate_constant`` of :class:`NormBounds`);
+* the lambda_max bound the traces imply: the WS bound maximised over every ``tr H`` allowed
+  (:func:`ws_from_trace_bounds`).
+
+Prop 8 (Eq. (34); ``tr(H)^2/n <= tr(H^2) <= tr(H)^2`` for a positive semi-definite H) needs
+the spectrum to know where it applies; the tests and ``notebooks/ws-norm-bounds.ipynb`` check
+it there.
+
+Everything is closed form: O(N^2 h) per network, batched over a leading axis of theta.
+
+>>> import numpy as np
+>>> from hsr.bounds import ws_bounds
+>>> net = Net(2, 3, "sigmoid"); rng = np.random.default_rng(0)
+>>> X, y, th = rng.normal(size=(8, 2)), rng.integers(0, 2, 8), rng.normal(size=(4, 13))
+>>> nb, ws = norm_bounds(net, th, X, y), ws_bounds(net, th, X, y)
+>>> bool(np.all(ws.trace <= nb.trace_upper) and np.all(ws.trace_squared <= nb.trace_squared_upper))
+True
+>>> bool(np.all(ws.upper <= nb.lambda_upper))
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import erf
+
+from .bounds import moments
+from .model import Forward, Net
+
+__all__ = [
+    "ActivationConstants",
+    "CONSTANTS",
+    "NormBounds",
+    "norm_bounds",
+    "norm_bounds_from_forward",
+    "ws_from_trace_bounds",
+]
+
+
+@dataclass(frozen=True)
+class ActivationConstants:
+    """Suprema over the real line of one activation: ``sup_f = sup|f|`` (inf when f is
+    unbounded), ``f_at_0 = |f(0)|``, ``sup_f1 = sup|f'|`` (also f's Lipschitz constant),
+    ``sup_f2 = sup|f''|``, and where each supremum is reached (``argmax_*``, None when it is
+    only approached as |u| -> inf)."""
+
+    sup_f: float
+    f_at_0: float
+    sup_f1: float
+    sup_f2: float
+    argmax_f1: float | None
+    argmax_f2: float | None
+
+    @property
+    def bounded(self) -> bool:
+        """Whether f itself is bounded (the saturating activations)."""
+        return bool(np.isfinite(self.sup_f))
+
+
+_SQRT3 = np.sqrt(3.0)
+#: per activation: sup|f|, |f(0)|, sup|f'|, sup|f''| (book/norm-bounds.md, the constants table)
+CONSTANTS: dict[str, ActivationConstants] = {
+    # f = u: f' = 1, f'' = 0
+    "linear": ActivationConstants(np.inf, 0.0, 1.0, 0.0, 0.0, 0.0),
+    # f' = S(1-S) <= 1/4 at u = 0; |f''| = S(1-S)|1-2S| is largest where S = 1/2 -+ 1/(2 sqrt 3)
+    "sigmoid": ActivationConstants(
+        1.0, 0.5, 0.25, 1.0 / (6.0 * _SQRT3), 0.0, float(np.log((_SQRT3 + 1) / (_SQRT3 - 1)))
+    ),
+    # f' = 1 - t^2 <= 1 at 0; |f''| = 2|t|(1-t^2) is largest at t^2 = 1/3
+    "tanh": ActivationConstants(
+        1.0, 0.0, 1.0, 4.0 / (3.0 * _SQRT3), 0.0, float(np.arctanh(1 / _SQRT3))
+    ),
+    # f' = S in (0, 1), approached as u -> inf; f'' = S(1-S) <= 1/4 at 0
+    "softplus": ActivationConstants(np.inf, float(np.log(2.0)), 1.0, 0.25, None, 0.0),
+    # f' = Phi + u phi is largest where f'' = (2 - u^2) phi = 0, at u = sqrt 2:
+    # Phi(sqrt 2) + sqrt 2 phi(sqrt 2) = (1 + erf 1)/2 + 1/(e sqrt pi); |f''| <= 2 phi(0)
+    "gelu": ActivationConstants(
+        np.inf,
+        0.0,
+        float(0.5 * (1.0 + erf(1.0)) + np.exp(-1.0) / np.sqrt(np.pi)),
+        float(np.sqrt(2.0 / np.pi)),
+        float(np.sqrt(2.0)),
+        0.0,
+    ),
+}
+
+
+@dataclass
+class NormBounds:
+    """Norm bounds of WS Section V for one network (floats) or a batch (``(B,)`` arrays).
+
+    Upper bounds on tr(H): ``trace_thm3``, ``trace_thm4``, ``trace_prop5``, and
+    ``trace_upper``, the smallest of them. On tr(H^2): ``trace_squared_weighted`` (our
+    sample-weighted form), ``trace_squared_thm6`` (Frobenius norms of the Gram matrices),
+    ``trace_squared_prop6`` (normalised inputs), ``trace_squared_prop7`` (saturating f; inf
+    for an unbounded activation, where no such bound exists), and ``trace_squared_upper``,
+    the smallest. On lambda_max, and on lambda_WS itself: ``lambda_upper``, the WS bound with
+    both traces replaced by their upper bounds (:func:`ws_from_trace_bounds`), and
+    ``lambda_thm7 = sqrt(2) (S1 + S3)``, which vanishes when every e_i does (Theorem 7).
+
+    Ingredients, so that a reader can see what moves the bounds: ``gauss_newton_norm`` S1 and
+    ``curvature_norm`` S3 (bounds on the Frobenius norms of the two parts of H),
+    ``e_max = max_i |e_i|``, ``rate_constant`` R with ``lambda_thm7 <= sqrt(2) e_max R``,
+    ``input_gram_norm`` |K|_F, ``hidden_gram_norm`` |Ga|_F, ``theta2_norm`` |theta2|,
+    ``kappa = max(1, max_ij |x_ij|)`` (1 for normalised inputs).
+    """
+
+    n: int
+    trace_thm3: np.ndarray
+    trace_thm4: np.ndarray
+    trace_prop5: np.ndarray
+    trace_upper: np.ndarray
+    trace_squared_weighted: np.ndarray
+    trace_squared_thm6: np.ndarray
+    trace_squared_prop6: np.ndarray
+    trace_squared_prop7: np.ndarray
+    trace_squared_upper: np.ndarray
+    lambda_upper: np.ndarray
+    lambda_thm7: np.ndarray
+    gauss_newton_norm: np.ndarray
+    curvature_norm: np.ndarray
+    e_max: np.ndarray
+    rate_constant: np.ndarray
+    input_gram_norm: np.ndarray
+    hidden_gram_norm: np.ndarray
+    theta2_norm: np.ndarray
+    kappa: float
+
+
+def ws_from_trace_bounds(n: int, trace_upper: np.ndarray, frobenius_upper: np.ndarray):
+    """Largest lambda_WS = m + s sqrt(n-1) over all ``tr H <= trace_upper`` and
+    ``sqrt(tr H^2) = |H|_F <= frobenius_upper``: hence an upper bound on lambda_WS and on
+    lambda_max (our Proposition in ``book/norm-bounds.md``).
+
+    lambda_WS grows with tr(H^2) and, as a function of tr H = t, rises up to
+    ``t = sqrt(tr H^2)`` (where it equals |H|_F) and falls after; so the maximum is the WS
+    formula at ``t = min(trace_upper, frobenius_upper)``. (Plugging both bounds straight into
+    the WS formula would not be a bound: lambda_WS is not monotone in tr H.) The formula is
+    homogeneous of degree 1 in (t, |H|_F), so it is evaluated on ``(t / r, 1)`` and scaled by
+    ``r = frobenius_upper``: no square under- or overflows. Shapes broadcast; ``moments`` of
+    :mod:`hsr.bounds` does the WS arithmetic.
+
+    >>> [round(float(ws_from_trace_bounds(4, t, 1.0)), 12) for t in (0.0, 1.0, 5.0)]
+    [0.866025403784, 1.0, 1.0]
+    """
+    r = np.asarray(frobenius_upper, dtype=float)
+    safe = np.where(r > 0, r, 1.0)
+    t = np.minimum(np.asarray(trace_upper, dtype=float) / safe, 1.0)
+    m, s = moments(n, t, np.ones_like(t))
+    return np.where(r > 0, r * (m + s * np.sqrt(n - 1.0)), 0.0)
+
+
+def _weighted_frobenius(w: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """``sqrt(sum_ij w_i w_j X_ij^2)`` for weights ``w (B, N)`` and ``X (B, N, N)`` or (N, N)."""
+    X2 = X * X if X.ndim == 3 else np.broadcast_to(X * X, (w.shape[0],) + X.shape)
+    # scaled by the largest weight, so that w_i w_j cannot underflow when every w_i is tiny
+    top = w.max(axis=1)
+    u = w / np.where(top > 0, top, 1.0)[:, None]
+    return top * np.sqrt(np.maximum(np.einsum("bi,bij,bj->b", u, X2, u), 0.0))
+
+
+def norm_bounds_from_forward(fw: Forward) -> NormBounds:
+    """All bounds for every network of a forward pass (batch axis kept): see :func:`norm_bounds`."""
+    net = fw.net
+    const = CONSTANTS[net.activation]
+    F0, f0, F1, F2 = const.sup_f, const.f_at_0, const.sup_f1, const.sup_f2
+    B, N, h = fw.A.shape
+    d = net.d_in
+    n = net.n_params
+    s, ae = fw.s, np.abs(fw.e)
+    c = fw.c  # (N,) |xt_i|^2
+    K = fw.K  # (N, N)
+    wb = fw.wb  # (B, h)
+    wb2 = np.einsum("bk,bk->b", wb, wb)  # |wb|^2
+    wb_l1 = np.abs(wb).sum(axis=1)
+    th2 = np.linalg.norm(fw.w2, axis=1)  # |theta2|
+    rho = np.linalg.norm(fw.W1, axis=2)  # (B, h): row norms of W1, |u_ik| <= rho_k |xt_i|
+    kappa = float(max(1.0, np.abs(fw.Xt[:, 1:]).max()))
+    C = 1.0 + d * kappa * kappa  # >= c_i and >= |K_ij|
+
+    # hidden envelope alpha_i >= |a_i|^2: saturation (h F0^2) or Lipschitz growth from f(0)
+    lip = ((f0 + F1 * rho[:, None, :] * np.sqrt(c)[None, :, None]) ** 2).sum(axis=2)  # (B, N)
+    alpha = np.minimum(h * F0 * F0, lip) if const.bounded else lip
+    lip_hat = ((f0 + F1 * rho * np.sqrt(C)) ** 2).sum(axis=1)  # (B,): any |xt| <= sqrt(C)
+    alpha_hat = np.minimum(h * F0 * F0, lip_hat) if const.bounded else lip_hat
+
+    # ----- tr H -----------------------------------------------------------------------
+    gn = s * (1.0 + alpha + c * (F1 * F1) * wb2[:, None])  # >= s_i |g_i|^2
+    thm3 = (gn + ae * c * (F2 * wb_l1)[:, None]).mean(axis=1)
+    thm4 = (
+        s * (1.0 + alpha + c * (F1 * F1) * (th2 * th2)[:, None])
+        + ae * c * (np.sqrt(h) * F2 * th2)[:, None]
+    ).mean(axis=1)
+    prop5 = 0.25 * (1.0 + alpha_hat) + C * (0.25 * F1 * F1 * th2 * th2 + np.sqrt(h) * F2 * th2)
+    trace_upper = np.minimum(np.minimum(thm3, thm4), prop5)
+
+    # ----- tr H^2 ---------------------------------------------------------------------
+    Ga = 1.0 + fw.A @ fw.A.transpose(0, 2, 1)  # (B, N, N) at_i . at_j
+    absK = np.abs(K)
+    S1 = (_weighted_frobenius(s, Ga) + F1 * F1 * wb2 * _weighted_frobenius(s, K)) / N
+    # S3 = e_max sqrt(sum_ij (|e_i|/e_max)(|e_j|/e_max)(...)): no product of two tiny |e|
+    e_max = ae.max(axis=1)
+    ue = ae / np.where(e_max > 0, e_max, 1.0)[:, None]
+    S3sq = (F2 * F2) * wb2 * np.einsum("bi,ij,bj->b", ue, K * K, ue) + 2.0 * h * F1 * F1 * (
+        np.einsum("bi,ij,bj->b", ue, absK, ue)
+    )
+    S3 = e_max * np.sqrt(np.maximum(S3sq, 0.0)) / N
+    K_F = float(np.linalg.norm(K))
+    Ga_F = np.sqrt(np.einsum("bij,bij->b", Ga, Ga))
+    # each tr(H^2) bound as the bound on |H|_F it squares
+    root_weighted = S1 + S3
+    curv_F = np.sqrt((F2 * th2 * K_F) ** 2 + 2.0 * h * F1 * F1 * N * K_F)
+    root_thm6 = (0.25 * (Ga_F + F1 * F1 * th2 * th2 * K_F) + curv_F) / N
+
+    def _normalised(a_hat):
+        return 0.25 * (1.0 + a_hat + F1 * F1 * th2 * th2 * C) + np.sqrt(
+            (F2 * th2 * C) ** 2 + 2.0 * h * F1 * F1 * C
+        )
+
+    root_prop6 = _normalised(alpha_hat)
+    root_prop7 = _normalised(np.full(B, h * F0 * F0)) if const.bounded else np.full(B, np.inf)
+    root_upper = np.minimum.reduce([root_weighted, root_thm6, root_prop6, root_prop7])
+
+    # ----- lambda_max ---------------------------------------------------------------------
+    lam_upper = ws_from_trace_bounds(n, trace_upper, root_upper)
+    lam7 = np.sqrt(2.0) * root_weighted
+    rate = (
+        Ga_F + F1 * F1 * wb2 * K_F + np.sqrt((F2 * F2) * wb2 * K_F**2 + 2.0 * h * F1 * F1 * N * K_F)
+    ) / N
+
+    return NormBounds(
+        n=n,
+        trace_thm3=thm3,
+        trace_thm4=thm4,
+        trace_prop5=prop5,
+        trace_upper=trace_upper,
+        trace_squared_weighted=root_weighted**2,
+        trace_squared_thm6=root_thm6**2,
+        trace_squared_prop6=root_prop6**2,
+        trace_squared_prop7=root_prop7**2,
+        trace_squared_upper=root_upper**2,
+        lambda_upper=lam_upper,
+        lambda_thm7=lam7,
+        gauss_newton_norm=S1,
+        curvature_norm=S3,
+        e_max=e_max,
+        rate_constant=rate,
+        input_gram_norm=np.full(B, K_F),
+        hidden_gram_norm=Ga_F,
+        theta2_norm=th2,
+        kappa=kappa,
+    )
+
+
+def norm_bounds(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> NormBounds:
+    """Upper bounds on tr(H), tr(H^2) and lambda_max from norms (WS paper, Theorems 3, 4, 6,
+    7 and Propositions 5-7; the forms are ours where the paper's were lost, see the module
+    docstring and ``book/norm-bounds.md``).
+
+    ``theta`` of shape ``(n,)`` gives float fields; ``(B, n)`` gives ``(B,)`` arrays (``n``
+    and ``kappa`` stay scalars). ``X (N, d_in)``, ``y (N,)`` in {0, 1}. Bad input raises a
+    ValueError naming the argument before any work starts.
+
+    >>> import numpy as np
+    >>> net = Net(1, 1, "tanh")
+    >>> b = norm_bounds(net, np.array([0.0, 1.0, 0.0, 2.0]), np.array([[1.0]]), np.array([1.0]))
+    >>> round(float(b.trace_thm3), 6), bool(b.trace_squared_prop7 >= b.trace_squared_upper)
+    (2.020696, True)
+    """
+    if not isinstance(net, Net):
+        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
+    fw = net.forward(theta, X, y)
+    b = norm_bounds_from_forward(fw)
+    fields = {k: (v if k in ("n", "kappa") else fw.out(v)) for k, v in vars(b).items()}
+    return NormBounds(**fields)
