@@ -246,3 +246,41 @@ def test_corrected_bound_is_attained(s, a, c):
     W[1] = W[1] * (a / np.sqrt(2) / c)
     MW = gt.layer_norms(W).max()
     assert gt.gterm_norm(W, X)[0] == pytest.approx(gt.corrected_bound(2, s, MW), rel=1e-12)
+
+
+@pytest.mark.parametrize("L", [2, 3, 5, 7])
+@pytest.mark.parametrize("a", [0.1, 0.5, 1.0, 1.7])
+def test_sharp_example_attains_corrected_bound(L, a):
+    x = np.random.default_rng([L, 7]).normal(size=6) * 3
+    W, X = gt.sharp_example(L, a, x)
+    assert_rel(gt.layer_norms(W), np.full(L, a), 1e-14)
+    assert _min_abs_preactivation(W, X) > 0  # no unit at a kink
+    g = gt.gterm_norm(W, X)[0]
+    assert g == pytest.approx(gt.corrected_bound(L, np.linalg.norm(x), a), rel=1e-12)
+    assert g == pytest.approx(np.linalg.eigvalsh(gt.gterm(W, X))[0, -1], rel=1e-10)
+    fails = bool(g > gt.paper_bound(L, np.linalg.norm(x), a))
+    assert fails == bool(gt.paper_bound_fails(L, np.linalg.norm(x), a))
+
+
+def test_paper_bound_fails_on_mnist_scale():
+    """Their smallest network (num_layers = 1, so L = 3 weight layers), an input of MNIST's
+    norm in [-1, 1] scaling (|x| = 26) and every ||W_p|| = 0.5: the G-term is 63.4, Theorem 1
+    allows 45.28."""
+    x = np.zeros(784)
+    x[:676] = 1.0  # |x| = 26
+    W, X = gt.sharp_example(3, 0.5, x)
+    g = gt.gterm_norm(W, X)[0]
+    assert g == pytest.approx(1.5 * 676 * 0.5**4, rel=1e-12)
+    assert gt.paper_bound(3, 26.0, 0.5) == pytest.approx(45.277, abs=1e-3)
+    assert g > gt.paper_bound(3, 26.0, 0.5)
+    # above M_W = 1/sqrt(2 sqrt 2) the first term of the paper's bound dominates ours
+    assert not gt.paper_bound_fails(3, 26.0, 0.6)
+
+
+def test_sharp_example_validation():
+    with pytest.raises(ValueError, match="L"):
+        gt.sharp_example(1, 0.5, np.ones(3))
+    with pytest.raises(ValueError, match="a "):
+        gt.sharp_example(3, 0.0, np.ones(3))
+    with pytest.raises(ValueError, match="x must"):
+        gt.sharp_example(3, 0.5, np.zeros(3))

@@ -65,6 +65,8 @@ __all__ = [
     "corrected_bound",
     "corrected_bound_layers",
     "lemma1_bound",
+    "sharp_example",
+    "paper_bound_fails",
     "SQRT2",
 ]
 
@@ -271,3 +273,30 @@ def lemma1_bound(L: int, h: int, M: object, M_x: object) -> np.ndarray:
     if isinstance(h, bool) or not isinstance(h, numbers.Integral) or h < 1:
         raise ValueError(f"h must be a positive integer, got {h!r}")
     return paper_bound(L, M_x, h * np.asarray(M, dtype=float))
+
+
+def sharp_example(L: int, a: float, x: object) -> tuple[list[np.ndarray], np.ndarray]:
+    """A two-class network on which the corrected bound is attained: ``(weights, X (1, d))``.
+
+    ``W_1 = a (1, 1)^T x^T / (sqrt(2) |x|)`` (2 x d), ``L - 2`` hidden layers ``a I_2``, and
+    ``W_L = (a / 2) [[1, -1], [-1, 1]]``: every ``||W_p||_2 = a``, the hidden units stay
+    positive (no kink), the two logits are equal (``||A|| = 1/2`` along ``e_1 - e_2``), and
+    ``||J^T A J||_2 = (L / 2) |x|^2 a^(2L - 2)`` exactly (book/landscape.md). ``L >= 2``.
+    """
+    if isinstance(L, bool) or not isinstance(L, numbers.Integral) or L < 2:
+        raise ValueError(f"L (the number of weight layers) must be an integer >= 2, got {L!r}")
+    if not (isinstance(a, numbers.Real) and np.isfinite(a) and a > 0):
+        raise ValueError(f"a (every layer's spectral norm) must be a finite number > 0, got {a!r}")
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1 or not np.all(np.isfinite(x)) or not np.any(x):
+        raise ValueError("x must be a finite nonzero vector of shape (d,)")
+    W1 = a * np.ones((2, 1)) @ x[None, :] / (np.sqrt(2.0) * np.linalg.norm(x))
+    hidden = [a * np.eye(2) for _ in range(L - 2)]
+    WL = 0.5 * a * np.array([[1.0, -1.0], [-1.0, 1.0]])
+    return [W1, *hidden, WL], x[None, :].copy()
+
+
+def paper_bound_fails(L: int, M_x: object, M_W: object) -> np.ndarray:
+    """Whether :func:`sharp_example` (G-term ``(L/2) M_x^2 M_W^(2L-2)``) exceeds Theorem 1's
+    bound ``paper_bound(L, M_x, M_W)``: a boolean, broadcast over ``M_x``, ``M_W``."""
+    return corrected_bound(L, M_x, M_W) > paper_bound(L, M_x, M_W)
