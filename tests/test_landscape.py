@@ -179,3 +179,48 @@ def test_bad_inputs_name_the_argument():
         ls.run_landscape_grid(ls.LandscapeConfig(), [(0, 1)], cache_dir=False, quiet=True)
     with pytest.raises(ValueError, match="cfg"):
         ls.run_landscape_grid({"dataset": "mnist5k"}, cache_dir=False, quiet=True)
+
+
+def _net(curve_fn, m=1000, hidden=4, depth=1, seed=0):
+    losses = _losses(m, seed)
+    k = np.arange(1, m)
+    mad = ls.mad_prediction(losses)
+    return ls.NetCurves(hidden, depth, losses, curve_fn(k, mad), mad, 0.0, 1.0, 0.0)
+
+
+def test_fall_ratio_and_slope_tell_a_1_over_k_fall_from_a_floor():
+    one_over_k = _net(lambda k, mad: 2.0 / (k + 1))
+    floor = _net(lambda k, mad: 2.0 / (k + 1) + 0.1)
+    np.testing.assert_allclose(ls.fall_ratio(one_over_k), 0.1, rtol=0.02)
+    assert ls.fall_ratio(floor) > 0.5
+    assert abs(ls.rate_slope(one_over_k) + 1) < 0.01
+    assert ls.rate_slope(floor) > -0.3
+    ratios, frac, verdict = ls.convergence_test({(4, 1): one_over_k, (8, 1): floor}, 0.5)
+    assert frac == 0.5 and verdict == "partly" and len(ratios) == 2
+    slopes, frac, verdict = ls.rate_test({(4, 1): one_over_k}, 0.1, 0.1)
+    assert verdict == "holds" and frac == 1.0
+
+
+def test_binned_ratio_is_one_for_the_mad_curve():
+    net = _net(lambda k, mad: mad)
+    kb, r = ls.binned_ratio(net, 20)
+    assert kb.size <= 20 and np.all(np.diff(kb) > 0)
+    np.testing.assert_allclose(r, 1.0, rtol=1e-14)
+    kb, r = ls.binned_ratio(_net(lambda k, mad: 3.0 * mad), 20)
+    np.testing.assert_allclose(r, 3.0, rtol=1e-14)
+
+
+def test_order_test_reads_the_vertical_order_of_the_curves():
+    left = [(h, 5) for h in (4, 8, 16, 32, 64)]
+    right = [(16, L) for L in (1, 3, 5, 7, 10)]
+    # the paper's statement exactly: level rises with L, falls with h
+    nets = {(h, L): _net(lambda k, mad, h=h, L=L: (1 + L / h) / (k + 1)) for h, L in left + right}
+    out = ls.order_test(nets, left, right, 0.1, 0.9)
+    assert out["rho_L"] == 1.0 and out["rho_h"] == -1.0 and out["verdict"] == "holds"
+    # reversed in L: depth does not hold, width holds -> partly
+    nets = {
+        (h, L): _net(lambda k, mad, h=h, L=L: (1 / L + 1 / h) / (k + 1)) for h, L in left + right
+    }
+    out = ls.order_test(nets, left, right, 0.1, 0.9)
+    assert out["verdict_L"] == "does not hold" and out["verdict_h"] == "holds"
+    assert out["verdict"] == "partly"

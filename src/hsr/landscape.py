@@ -418,3 +418,110 @@ def run_landscape_grid(
             out[(h, L)] = NetCurves(h, L, **res, cached=cached)
             bar.update(1)
     return out
+
+
+# ----- the tests of the ledger rows --------------------------------------------------------------
+def window_mean(net: NetCurves, lo: float, hi: float, geometric: bool = False) -> float:
+    """Mean of ``net.curve`` (unsmoothed) over ``lo * m <= k < hi * m`` (fractions of m);
+    the geometric mean (the height on a log axis) when ``geometric``."""
+    m = net.losses.size
+    k = net.k
+    sel = (k >= lo * m) & (k < hi * m)
+    if not sel.any():
+        raise ValueError(f"no k in [{lo} m, {hi} m) for m = {m}")
+    c = net.curve[sel]
+    return float(np.exp(np.mean(np.log(c))) if geometric else np.mean(c))
+
+
+def binned_ratio(net: NetCurves, n_bins: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    """The unsmoothed ``curve / (MAD/(k+1))`` averaged in ``n_bins`` log-spaced bins of k.
+
+    Returns the bins' geometric-centre k and mean ratio, both ``(B,)`` (empty bins dropped).
+    Eq. (1) makes the ratio tend to 1; binning in log k (not the EMA, whose memory of the large
+    values at small k lasts hundreds of steps) shows how fast."""
+    _check_positive("n_bins", n_bins)
+    k = net.k
+    edges = np.unique(np.round(np.geomspace(1, k[-1] + 1, n_bins + 1)).astype(np.int64))
+    idx = np.searchsorted(edges, k, side="right") - 1
+    ratio = net.curve / net.mad
+    sums = np.bincount(idx, weights=ratio, minlength=edges.size)
+    counts = np.bincount(idx, minlength=edges.size)
+    ks = np.bincount(idx, weights=np.log(k), minlength=edges.size)
+    keep = counts > 0
+    return np.exp(ks[keep] / counts[keep]), sums[keep] / counts[keep]
+
+
+def fall_ratio(net: NetCurves) -> float:
+    """Mean of the curve over the last half of k, ``[m/2, m)``, over its mean one decade
+    earlier, ``[m/20, m/10)``: about 0.1 for a 1/k fall, 1 for a curve stuck at a floor."""
+    return window_mean(net, 0.5, 1.0) / window_mean(net, 0.05, 0.1)
+
+
+def rate_slope(net: NetCurves, k_frac: float = 0.1) -> float:
+    """Log-log slope of the unsmoothed averaged curve over ``k_frac * m <= k < m`` (the EMA
+    is for the plot only: its lag of ~100 steps would bend the slope)."""
+    return loglog_slope(net.k, net.curve, k_frac * net.losses.size)
+
+
+def rank_correlation(param: Sequence[float], level: Sequence[float]) -> float:
+    """Spearman's rho between a grid parameter (h or L) and the curves' levels (no ties in
+    the parameter); 1: the level rises with the parameter in the same order."""
+    from scipy.stats import spearmanr
+
+    param, level = np.asarray(param, float), np.asarray(level, float)
+    if param.shape != level.shape or param.size < 3:
+        raise ValueError("param and level must be 1-D of one length >= 3")
+    return float(spearmanr(param, level).statistic)
+
+
+def _verdict_fraction(passes) -> tuple[float, str]:
+    from .report import verdict_from_fraction
+
+    f = float(np.mean(passes))
+    return f, verdict_from_fraction(f)
+
+
+def convergence_test(nets: dict, fall_max: float = 0.5) -> tuple[list[float], float, str]:
+    """Row ``landscape-convergence``: the :func:`fall_ratio` of every net, the fraction of nets
+    with ratio <= ``fall_max``, and the verdict (holds at >= 95% of nets, partly at >= 50%)."""
+    ratios = [fall_ratio(n) for n in nets.values()]
+    return (ratios, *_verdict_fraction([r <= fall_max for r in ratios]))
+
+
+def rate_test(
+    nets: dict, k_frac: float = 0.1, slope_tol: float = 0.1
+) -> tuple[list[float], float, str]:
+    """Row ``landscape-rate``: the :func:`rate_slope` of every net over ``k >= k_frac m``, the
+    fraction with ``|slope + 1| <= slope_tol``, and the verdict (95% / 50%)."""
+    slopes = [rate_slope(n, k_frac) for n in nets.values()]
+    return (slopes, *_verdict_fraction([abs(s + 1.0) <= slope_tol for s in slopes]))
+
+
+def order_test(
+    nets: dict,
+    left: Sequence[tuple[int, int]],
+    right: Sequence[tuple[int, int]],
+    k_frac: float = 0.1,
+    rho_min: float = 0.9,
+) -> dict:
+    """Row ``landscape-depth-width``: the level of each curve (geometric mean over
+    ``k >= k_frac m``), Spearman's rho of the level with L over the ``right`` panel's points and
+    with h over the ``left`` panel's. Depth holds if ``rho_L >= rho_min``, partly if > 0; width
+    holds if ``rho_h <= -rho_min``, partly if < 0; the row combines them
+    (:func:`hsr.report.combine_verdicts`). Returns a dict of all of these."""
+    from .report import combine_verdicts
+
+    lev = {p: window_mean(nets[p], k_frac, 1.0, geometric=True) for p in (*left, *right)}
+    rho_L = rank_correlation([p[1] for p in right], [lev[p] for p in right])
+    rho_h = rank_correlation([p[0] for p in left], [lev[p] for p in left])
+    v_L = "holds" if rho_L >= rho_min else "partly" if rho_L > 0 else "does not hold"
+    v_h = "holds" if rho_h <= -rho_min else "partly" if rho_h < 0 else "does not hold"
+    return {
+        "levels": lev,
+        "rho_L": rho_L,
+        "rho_h": rho_h,
+        "verdict_L": v_L,
+        "verdict_h": v_h,
+        "verdict": combine_verdicts([v_L, v_h]),
+        "text": f"rho_L = {rho_L:.2f} ({v_L}), rho_h = {rho_h:.2f} ({v_h})",
+    }
