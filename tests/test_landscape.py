@@ -217,6 +217,7 @@ def test_order_test_reads_the_vertical_order_of_the_curves():
     nets = {(h, L): _net(lambda k, mad, h=h, L=L: (1 + L / h) / (k + 1)) for h, L in left + right}
     out = ls.order_test(nets, left, right, 0.1, 0.9)
     assert out["rho_L"] == 1.0 and out["rho_h"] == -1.0 and out["verdict"] == "holds"
+    assert ls.order_test(nets, left, right, 0.1, 1.0)["verdict"] == "holds"
     # reversed in L: depth does not hold, width holds -> partly
     nets = {
         (h, L): _net(lambda k, mad, h=h, L=L: (1 / L + 1 / h) / (k + 1)) for h, L in left + right
