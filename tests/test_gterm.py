@@ -284,3 +284,19 @@ def test_sharp_example_validation():
         gt.sharp_example(3, 0.0, np.ones(3))
     with pytest.raises(ValueError, match="x must"):
         gt.sharp_example(3, 0.5, np.zeros(3))
+
+
+def test_lemma1_table_small():
+    from hsr.digits import load_digits_data
+
+    X, y = load_digits_data("sklearn8x8", 60)
+    rows = gt.lemma1_table(X, y, [3], [0, 1], epochs=1, seed=2)
+    assert [(r["h"], r["num_layers"], r["L"]) for r in rows] == [(3, 0, 2), (3, 1, 3)]
+    Mx = np.linalg.norm(X, axis=1).max()
+    for r in rows:
+        assert r["lemma1_rate"] == pytest.approx(r["L"] * (r["h"] * r["M"]) ** (2 * r["L"]))
+        assert r["g_max"] <= r["corrected_bound"] * (1 + 1e-12)
+        assert r["corrected_bound"] == pytest.approx(gt.corrected_bound(r["L"], Mx, r["M_W"]))
+        assert 0 <= r["g_median"] <= r["g_max"]
+    with pytest.raises(ValueError, match="grid"):
+        gt.lemma1_table(X, y, [], [1])
