@@ -225,3 +225,18 @@ def test_order_test_reads_the_vertical_order_of_the_curves():
     out = ls.order_test(nets, left, right, 0.1, 0.9)
     assert out["verdict_L"] == "does not hold" and out["verdict_h"] == "holds"
     assert out["verdict"] == "partly"
+
+
+def test_binned_curve_and_ema_excess():
+    net = _net(lambda k, mad: 2.0 / (k + 1))
+    kb, c = ls.binned_curve(net, 30)
+    np.testing.assert_allclose(c[0], 1.0, rtol=1e-14)  # the first bin holds k = 1 alone
+    assert np.all(np.diff(c) < 0)
+    # the EMA of 2/(k+1) at k = 100 keeps 0.99^99 of its first value 1: far above 2/101
+    assert ls.ema_excess(net, 100) > 0.99**99 * 1.0 / (2.0 / 101)
+    # at k = 900: the start's share 0.99^899 / (2/901) ~ 0.05 and the lag ~ 100/900 are left
+    assert 1.0 < ls.ema_excess(net, 900) < 1.3
+    flat = _net(lambda k, mad: np.full(k.size, 0.3))
+    np.testing.assert_allclose(ls.ema_excess(flat, 50), 1.0, rtol=1e-12)
+    with pytest.raises(ValueError, match="k must be"):
+        ls.ema_excess(net, 0)

@@ -433,22 +433,42 @@ def window_mean(net: NetCurves, lo: float, hi: float, geometric: bool = False) -
     return float(np.exp(np.mean(np.log(c))) if geometric else np.mean(c))
 
 
+def _binned(k: np.ndarray, values: np.ndarray, n_bins: int) -> tuple[np.ndarray, np.ndarray]:
+    _check_positive("n_bins", n_bins)
+    edges = np.unique(np.round(np.geomspace(1, k[-1] + 1, n_bins + 1)).astype(np.int64))
+    idx = np.searchsorted(edges, k, side="right") - 1
+    sums = np.bincount(idx, weights=values, minlength=edges.size)
+    counts = np.bincount(idx, minlength=edges.size)
+    ks = np.bincount(idx, weights=np.log(k), minlength=edges.size)
+    keep = counts > 0
+    return np.exp(ks[keep] / counts[keep]), sums[keep] / counts[keep]
+
+
+def binned_curve(net: NetCurves, n_bins: int = 40) -> tuple[np.ndarray, np.ndarray]:
+    """The unsmoothed averaged curve in ``n_bins`` log-spaced bins of k: the bins'
+    geometric-centre k and mean value, both ``(B,)`` (empty bins dropped). Unlike the
+    authors' EMA it carries no memory of the first values."""
+    return _binned(net.k, net.curve, n_bins)
+
+
 def binned_ratio(net: NetCurves, n_bins: int = 40) -> tuple[np.ndarray, np.ndarray]:
     """The unsmoothed ``curve / (MAD/(k+1))`` averaged in ``n_bins`` log-spaced bins of k.
 
     Returns the bins' geometric-centre k and mean ratio, both ``(B,)`` (empty bins dropped).
     Eq. (1) makes the ratio tend to 1; binning in log k (not the EMA, whose memory of the large
     values at small k lasts hundreds of steps) shows how fast."""
-    _check_positive("n_bins", n_bins)
-    k = net.k
-    edges = np.unique(np.round(np.geomspace(1, k[-1] + 1, n_bins + 1)).astype(np.int64))
-    idx = np.searchsorted(edges, k, side="right") - 1
-    ratio = net.curve / net.mad
-    sums = np.bincount(idx, weights=ratio, minlength=edges.size)
-    counts = np.bincount(idx, minlength=edges.size)
-    ks = np.bincount(idx, weights=np.log(k), minlength=edges.size)
-    keep = counts > 0
-    return np.exp(ks[keep] / counts[keep]), sums[keep] / counts[keep]
+    return _binned(net.k, net.curve / net.mad, n_bins)
+
+
+def ema_excess(net: NetCurves, k: int, half_width: int | None = None) -> float:
+    """The smoothed curve at ``k`` over the unsmoothed curve's mean on
+    ``[k - half_width, k + half_width]`` (default ``k // 10``): how much of the plotted value
+    is the EMA's memory of its start (``0.99^k`` times the first value) rather than data."""
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k < net.losses.size:
+        raise ValueError(f"k must be an integer in [1, {net.losses.size - 1}], got {k!r}")
+    w = max(1, k // 10) if half_width is None else int(half_width)
+    lo, hi = max(1, k - w), min(net.losses.size - 1, k + w)
+    return float(net.smoothed[k - 1] / net.curve[lo - 1 : hi].mean())
 
 
 def fall_ratio(net: NetCurves) -> float:
