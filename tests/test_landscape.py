@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hsr import landscape as ls
 from hsr import mlp
@@ -240,3 +242,19 @@ def test_binned_curve_and_ema_excess():
     np.testing.assert_allclose(ls.ema_excess(flat, 50), 1.0, rtol=1e-12)
     with pytest.raises(ValueError, match="k must be"):
         ls.ema_excess(net, 0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 50.0, allow_nan=False), min_size=2, max_size=60),
+    st.integers(0, 2**32 - 1),
+)
+def test_eq1_identity_property(values, seed):
+    """Eq. (1) for any non-negative losses (cross-entropy's range) and any ordering."""
+    losses = np.array(values)
+    orders = ls.orderings(losses.size, 3, seed)
+    lhs, rhs = ls.identity_terms(losses, orders)
+    np.testing.assert_allclose(lhs, rhs, rtol=0, atol=1e-13 * max(1.0, losses.max()))
+    # and the average over orderings of the last step is bounded by max|l_i - mean| / (m - 1)
+    dev = np.abs(losses - losses.mean()).max()
+    assert np.all(lhs[:, -1] <= dev * losses.size / (losses.size - 1) / losses.size + 1e-12)
