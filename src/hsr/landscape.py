@@ -30,7 +30,7 @@ import numpy as np
 from scipy.signal import lfilter
 
 from .digits import DIGIT_SETS, load_digits_data
-from .mlp import _loss_and_grad, _per_sample, check_data, init_mlp
+from .mlp import _forward, _loss_and_grad, _per_sample, check_data, init_mlp
 from .progress import progress_bar
 
 __all__ = [
@@ -356,8 +356,6 @@ def _one_net(cfg: LandscapeConfig, X, y, hidden, depth, chunk) -> dict:
         X, y, hidden, depth, lr=cfg.lr, batch_size=cfg.batch_size, epochs=cfg.epochs, seed=cfg.seed
     )
     losses = _per_sample(weights, X, y)
-    from .mlp import _forward
-
     acc = float(np.mean(np.argmax(_forward(weights, X)[0], axis=1) == y))
     curve, mad = curve_and_mad(losses, cfg.n_orderings, cfg.seed, chunk)
     return dict(
