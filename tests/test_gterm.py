@@ -300,3 +300,25 @@ def test_lemma1_table_small():
         assert 0 <= r["g_median"] <= r["g_max"]
     with pytest.raises(ValueError, match="grid"):
         gt.lemma1_table(X, y, [], [1])
+
+
+@pytest.mark.parametrize("net", NETS[:3])
+def test_jacobian_and_full_hessian_by_finite_differences(net):
+    """Central differences of hsr.mlp's logits give J; of hsr.mlp's per-object gradient give
+    the full Hessian G-term + H-term (steps small enough to stay inside the ReLU region)."""
+    from hsr.mlp import forward, loss_and_grad, unflatten
+
+    W, X, y = _net(*net, seed=7, N=3)
+    shapes, theta = shapes_of(W), flatten(W)
+    eps = 1e-6
+    J = gt.jacobian(W, X)
+    H = gt.gterm(W, X) + gt.h_term(W, X, y)
+    for i in range(theta.size):
+        e = np.zeros(theta.size)
+        e[i] = eps
+        zp, zm = forward(unflatten(theta + e, shapes), X), forward(unflatten(theta - e, shapes), X)
+        assert np.allclose((zp - zm) / (2 * eps), J[:, :, i], rtol=1e-6, atol=1e-8)
+        for n in range(X.shape[0]):
+            gp = flatten(loss_and_grad(unflatten(theta + e, shapes), X[n : n + 1], y[n : n + 1])[1])
+            gm = flatten(loss_and_grad(unflatten(theta - e, shapes), X[n : n + 1], y[n : n + 1])[1])
+            assert np.allclose((gp - gm) / (2 * eps), H[n, :, i], rtol=1e-5, atol=1e-7)
