@@ -19,7 +19,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-FIGURES = [f"ws-fig{i:02d}" for i in range(1, 14)] + [f"hsr-fig{i:02d}" for i in range(2, 16)]
+FIGURES = (
+    [f"ws-fig{i:02d}" for i in range(1, 14)]
+    + [f"hsr-fig{i:02d}" for i in range(2, 16)]
+    + ["landscape-fig02"]
+)
 ARTIFACTS = ROOT / "test-artifacts"
 
 

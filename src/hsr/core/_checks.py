@@ -20,6 +20,7 @@ import numpy as np
 
 __all__ = [
     "positive",
+    "integer_at_least",
     "fraction",
     "real",
     "one_of",
@@ -46,6 +47,13 @@ def positive(name: str, value, *, integer: bool = False, allow_zero: bool = Fals
     if value < 0 or (value == 0 and not allow_zero):
         raise ValueError(f"{name} must be a {sign} {kind}, got {value!r}")
     return value
+
+
+def integer_at_least(name: str, value, minimum: int) -> int:
+    """``value`` as an int if it is an integer (not a bool) at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
 
 
 def fraction(name: str, value, low: float = 0.0, high: float = 1.0):

@@ -4,7 +4,7 @@ The WS paper bounds its two traces by interpretable quantities (Theorems 3, 4 an
 Propositions 5-7), shows that the bound vanishes when every sample is fitted with full
 confidence (Theorem 7), and relates the two traces for a positive semi-definite Hessian
 (Proposition 8). The extracted text lost every formula; the bounds below are re-derived in
-MATH.md's notation and proved in the book chapter ``book/norm-bounds.md``. With
+the notation of ``book/model.md`` and proved in the book chapter ``book/norm-bounds.md``. With
 ``c_i = |xt_i|^2``, ``K = Xt Xt^T`` (the inputs' Gram matrix), ``Ga = At At^T`` (the hidden
 outputs' Gram matrix, ``at_i = [1; a_i]``), ``wb = w2[1:]``, ``theta2 = w2`` and the
 activation constants ``F0 = sup|f|``, ``F1 = sup|f'|``, ``F2 = sup|f''|`` (:data:`CONSTANTS`):

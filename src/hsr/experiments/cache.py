@@ -55,7 +55,11 @@ CACHE_FORMAT = 4
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 #: the module that computes each kind of entry
-COMPUTED_BY = {"sweep": "hsr.experiments.sweeps", "compare": "hsr.experiments.comparison"}
+COMPUTED_BY = {
+    "sweep": "hsr.experiments.sweeps",
+    "compare": "hsr.experiments.comparison",
+    "landscape": "hsr.experiments.landscape",
+}
 
 
 class CacheWarning(UserWarning):
