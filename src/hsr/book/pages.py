@@ -29,27 +29,35 @@ def write_ledger(generated_dir: Path, rows: list[dict], expected=None) -> Path:
     ``expected``: the claims the ledger must hold (:func:`hsr.report.paper_claims` of
     FIGURES.md); when given, the page says whether every one has exactly one row and lists
     what is missing or extra (:func:`hsr.report.check_ledger`)."""
-    from ..claims.ledger import check_ledger
+    from ..claims.ledger import UNTESTED, check_ledger
 
     generated_dir = Path(generated_dir)
     counts = Counter(r["verdict"] for r in rows)
     lines = [
         "# Claims ledger",
         "",
-        "Every claim of the two papers that a figure carries, and every count they report,",
-        "re-tested in this build. Each verdict comes from the quantitative test in the row,",
-        "stated in the figure's notebook before the run; the figure's page shows the data.",
+        "Every claim of the three papers that a figure or a theorem carries, and every count",
+        "they report, re-tested in this build. Each verdict comes from the quantitative test in",
+        "the row, stated in the figure's notebook before the run; the figure's page shows the",
+        "data.",
         "",
         f"**Summary:** {len(rows)} claims; {counts.get('holds', 0)} hold, "
-        f"{counts.get('partly', 0)} partly hold, {counts.get('does not hold', 0)} do not hold.",
+        f"{counts.get('partly', 0)} partly hold, {counts.get('does not hold', 0)} do not hold"
+        + (
+            f"; {counts[UNTESTED]} not tested at this scale (claims only the papers' scale can "
+            "test, such as the counts they report: see the provenance page for the profile)."
+            if counts.get(UNTESTED)
+            else "."
+        ),
         "",
     ]
     if expected is not None:
         problems = check_ledger(rows, expected)
         n_fig = sum(1 for e in expected if e.figure)
         lines += [
-            f"**Completeness:** FIGURES.md lists {len(expected)} claims ({n_fig} carried by "
-            f"figures, {len(expected) - n_fig} reported counts); "
+            f"**Completeness:** the spec (`book/spec/FIGURES.md` and `book/spec/*.yml`) lists "
+            f"{len(expected)} claims ({n_fig} carried by figures or theorems, "
+            f"{len(expected) - n_fig} reported counts); "
             + (
                 "each has exactly one row here."
                 if not problems
@@ -67,12 +75,17 @@ def write_ledger(generated_dir: Path, rows: list[dict], expected=None) -> Path:
     ]
     from ..claims.ledger import PAPERS
 
+    titles = {
+        "WS": "WS paper: the upper bound",
+        "HSR": "HSR paper: descending the bound",
+        "Landscape": "Landscape convergence (Kiselev et al.)",
+    }
     for paper in PAPERS:
         sub = [r for r in rows if r["paper"] == paper]
         if not sub:
             continue
         lines += [
-            f"## {paper} paper",
+            f"## {titles.get(paper, paper)}",
             "",
             "| figure | claim | paper reports | this run | test | verdict |",
             "|---|---|---|---|---|---|",
@@ -85,9 +98,62 @@ def write_ledger(generated_dir: Path, rows: list[dict], expected=None) -> Path:
                 f"{_cell(r['measured'])} | {_cell(r['test'])} | **{r['verdict']}** |"
             )
         lines.append("")
+    read = [r for r in rows if r.get("paper_says") or r.get("reading") or r.get("sensitivity")]
+    if read:
+        lines += [
+            "## How each test reads the paper",
+            "",
+            "For each row: the paper's words the claim rests on (quoted from its text), how the",
+            "test turns them into a measurable statement, and how the verdict moves with every",
+            "threshold of the test (the value the test uses is marked). Where a test the book",
+            "published earlier was changed, the earlier reading and its result are shown too;",
+            "they do not enter the verdict.",
+            "",
+        ]
+        for r in read:
+            lines += _reading_section(r)
     path = generated_dir / "ledger.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _num(v) -> str:
+    """A value of a sensitivity series as text: numbers with 3 significant digits."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return _cell(v)
+    return f"{v:,}" if isinstance(v, int) else f"{v:.3g}"
+
+
+def _reading_section(r: dict) -> list[str]:
+    """One row's quote, reading, sensitivity series and earlier readings, as Markdown."""
+    head = f"{r['paper']} {r['figure']}".strip() if r.get("figure") else r["id"]
+    out = [f"### {head}: {r['claim']}", "", f"Verdict: **{r['verdict']}** (row `{r['id']}`).", ""]
+    if r.get("paper_says"):
+        out += [f"**The paper says.** {r['paper_says']}", ""]
+    if r.get("reading"):
+        out += [f"**Our reading.** {r['reading']}", ""]
+    series = list(r.get("sensitivity") or [])
+    if series:
+        out += [
+            "**Sensitivity.**",
+            "",
+            "| knob | value | statistic | verdict |",
+            "|---|---|---|---|",
+        ]
+        for e in series:
+            mark = " (the test's value)" if e.get("chosen") else ""
+            out.append(
+                f"| {_cell(e.get('knob', ''))} | {_num(e.get('value', ''))}{mark} | "
+                f"{_num(e.get('statistic', ''))} | {_cell(e.get('verdict', ''))} |"
+            )
+        out.append("")
+    for e in r.get("earlier") or []:
+        out += [
+            f"**Earlier reading** (published before, not part of the verdict): {e.get('test', '')}"
+            f" Measured: {e.get('measured', '')}. Verdict then: **{e.get('verdict', '')}**.",
+            "",
+        ]
+    return out
 
 
 def write_provenance(generated_dir: Path, run_log: dict, build_log: dict | None = None) -> Path:

@@ -178,7 +178,12 @@ def plot_band(ax, x, values, color=None, label=None, q=(25, 75), alpha=0.2):
 
 
 #: one color per verdict (green, amber, red)
-VERDICT_COLORS = {"holds": "#4c9a2a", "partly": "#e3a21a", "does not hold": "#c0392b"}
+VERDICT_COLORS = {
+    "holds": "#4c9a2a",
+    "partly": "#e3a21a",
+    "does not hold": "#c0392b",
+    "not tested at this scale": "#b0b0b0",
+}
 
 
 def verdict_grid(ax, verdicts, row_labels, col_labels, notes=None):

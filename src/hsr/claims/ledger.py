@@ -25,6 +25,7 @@ from pathlib import Path
 
 __all__ = [
     "VERDICTS",
+    "UNTESTED",
     "AGREEMENT",
     "Claim",
     "Outcome",
@@ -44,7 +45,11 @@ __all__ = [
     "check_ledger",
 ]
 
-VERDICTS = ("holds", "partly", "does not hold")
+VERDICTS = ("holds", "partly", "does not hold", "not tested at this scale")
+
+#: the verdict of a claim only the paper's scale can test (a reported count, a significance at
+#: the paper's sample size) in a smaller run: counted apart in the ledger's summary
+UNTESTED = "not tested at this scale"
 
 #: the papers the ledger covers: the WS bound, HSR regularization, and Kiselev et al.'s
 #: loss-landscape convergence ("Unraveling the Hessian")
@@ -55,6 +60,7 @@ AGREEMENT = {
     "holds": "agrees with the paper",
     "partly": "agrees with the paper only in part",
     "does not hold": "does not agree with the paper",
+    UNTESTED: "was not tested: only the paper's scale can test it",
 }
 
 
@@ -139,10 +145,11 @@ class Outcome:
 def weaker(*verdicts: str) -> str:
     """The weaker of several verdicts (``does not hold`` < ``partly`` < ``holds``).
 
-    >>> weaker("holds", "partly")
-    'partly'
+    >>> weaker("holds", "partly"), weaker("holds", "not tested at this scale")
+    ('partly', 'holds')
     """
-    return max(verdicts, key=VERDICTS.index)
+    tested = [v for v in verdicts if v != UNTESTED]
+    return max(tested, key=VERDICTS.index) if tested else UNTESTED
 
 
 def fmt(value, digits: int = 3) -> str:
@@ -188,6 +195,9 @@ def combine_verdicts(verdicts) -> str:
     ('holds', 'partly')
     >>> combine_verdicts(["does not hold", "does not hold"])
     'does not hold'
+
+    Parts not tested at this scale do not count; a row none of whose parts was tested is not
+    tested either.
     """
     vs = list(verdicts)
     if not vs:
@@ -195,6 +205,9 @@ def combine_verdicts(verdicts) -> str:
     bad = [v for v in vs if v not in VERDICTS]
     if bad:
         raise ValueError(f"verdicts must be from {list(VERDICTS)}, got {bad}")
+    vs = [v for v in vs if v != UNTESTED]
+    if not vs:
+        return UNTESTED
     if all(v == "holds" for v in vs):
         return "holds"
     if all(v == "does not hold" for v in vs):

@@ -287,6 +287,7 @@ def held_table(rows: list[dict]) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for r in rows:
         c = out.setdefault(r["claim"], {"holds": 0, "partly": 0, "does not hold": 0})
+        c.setdefault(r["verdict"], 0)
         c[r["verdict"]] += 1
     return out
 
