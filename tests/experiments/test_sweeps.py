@@ -250,3 +250,22 @@ def test_bad_sweep_calls(small_sweep):
         run_comparison(small_sweep, {"Flat": [0]}, methods=("sgd",), cache_dir=False)
     with pytest.raises(ValueError, match="alpha and beta are both 0"):
         run_comparison(small_sweep, {"Flat": [0]}, alpha=0.0, beta=0.0, cache_dir=False)
+
+
+def test_duplicate_procedures(small_sweep):
+    """Transitive merging keeps at most as many points as greedy merging, every kept point is
+    converged, and an unknown procedure is refused before any work."""
+    P = small_sweep.theta[small_sweep.converged]
+    for k in (0.0, 1.0, 2.0, 3.0):
+        g, tg = remove_duplicates(P, k, "greedy")
+        c, tc = remove_duplicates(P, k, "components")
+        assert tg == tc and c.size <= g.size and c[0] == g[0] == 0
+        D = np.linalg.norm(P[c][:, None] - P[c][None], axis=-1)
+        assert np.all(D[~np.eye(c.size, dtype=bool)] >= tc)  # components are apart
+    with pytest.raises(ValueError, match="procedure must be one of"):
+        remove_duplicates(P, 1.0, "nearest")
+    with pytest.raises(ValueError, match="dedup_procedure must be one of"):
+        SweepConfig(dedup_procedure="nearest")
+    r = run_sweep(SMALL, cache_dir=False, quiet=True, dedup_procedure="components")
+    np.testing.assert_array_equal(r.theta, small_sweep.theta)
+    assert r.n_unique <= small_sweep.n_unique

@@ -22,13 +22,13 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
-from ..core._checks import positive
+from ..core._checks import one_of, positive
 from ..core.bounds import bounds_from_forward
 from ..core.hessian import assemble_hessian
 from ..core.model import Forward, Net
 from .cache import ChunkStore, cache_key, cache_load, cache_save
 from .data import two_gaussians
-from .groups import remove_duplicates
+from .groups import DEDUP_PROCEDURES, remove_duplicates
 from .metrics import macro_f1, predict_labels
 from .parallel import chunk_spans, executor_scope, map_chunks, worker_count, worker_threads
 from .training import TrainConfig
@@ -80,7 +80,8 @@ class SweepConfig:
     parameters ``uniform(init_low, init_high)`` from ``default_rng(seed)``; data: the two
     Gaussians (``n_train``, ``n_test``, ``mean0``, ``mean1``, ``var``, ``data_seed``); plain GD
     with ``lr`` up to ``max_iter`` iterations, critical point when |grad L| < tol |grad L_0|;
-    duplicates: points closer than ``mean - dedup_k * std`` of all pairwise distances.
+    duplicates: points closer than ``mean - dedup_k * std`` of all pairwise distances, merged
+    by ``dedup_procedure`` (:data:`hsr.experiments.groups.DEDUP_PROCEDURES`).
     """
 
     n_seeds: int = 3000
@@ -94,6 +95,7 @@ class SweepConfig:
     max_iter: int = 20_000
     tol: float = 1e-3
     dedup_k: float = 3.0
+    dedup_procedure: str = "greedy"
     n_train: int = 100
     n_test: int = 1000
     mean0: tuple[float, float] = (-1.0, -1.0)
@@ -127,6 +129,7 @@ class SweepConfig:
         object.__setattr__(self, "mean0", tuple(float(v) for v in self.mean0))
         object.__setattr__(self, "mean1", tuple(float(v) for v in self.mean1))
         Net(self.d_in, self.d_hidden, self.activation)  # validates the activation
+        one_of("dedup_procedure", self.dedup_procedure, DEDUP_PROCEDURES)
 
     @property
     def net(self) -> Net:
@@ -344,7 +347,7 @@ def run_sweep(
     diverged = np.concatenate([r.diverged for r in results])
 
     conv_idx = np.flatnonzero(converged)
-    keep, threshold = remove_duplicates(theta[conv_idx], cfg.dedup_k)
+    keep, threshold = remove_duplicates(theta[conv_idx], cfg.dedup_k, cfg.dedup_procedure)
     unique = conv_idx[keep]
     stats = (
         critical_point_stats(net, theta[unique], data)
