@@ -31,6 +31,7 @@ __all__ = [
     "plot_band",
     "VERDICT_COLORS",
     "verdict_grid",
+    "boundaries_and_slices",
 ]
 
 METHOD_COLORS = {"baseline": "#7f7f7f", "hessian": "#1f77b4", "asam": "#ff7f0e", "hsr": "#d62728"}
@@ -217,3 +218,74 @@ def verdict_grid(ax, verdicts, row_labels, col_labels, notes=None):
     ax.legend(
         handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False
     )
+
+
+# ----- WS Figs. 3 and 4: decision boundaries and loss slices at chosen critical points --------
+def boundaries_and_slices(
+    net,
+    points,
+    idx,
+    ws_upper,
+    X,
+    y,
+    mean0,
+    mean1,
+    steps,
+    lim=(-6.0, 6.0),
+    resolution=200,
+    color="#1f77b4",
+):
+    """The figure of WS Figs. 3-4: one column per point ``points[i]`` for ``i`` in ``idx``
+    (rank order). Top: the decision boundary and class-1 probability over the input square
+    ``lim`` with the data ``X (N, 2)``, ``y (N,)`` and, dashed, the Bayes boundary of the
+    means ``mean0``, ``mean1``; titled with lambda_WS (``ws_upper[i]``) and lambda_max.
+    Bottom: the loss along the unit top Hessian eigenvector, ``L(theta + t v)`` for ``t`` in
+    ``steps (T,)``, on a common y-range. With no point, every panel says so.
+
+    Returns ``(fig, curves)``: the figure and the ``(T,)`` loss curve of each point."""
+    from ..experiments.probes import hessian_eigenvector, loss_along_direction
+
+    idx = [int(i) for i in np.asarray(idx).ravel()]
+    ncol = max(len(idx), 1)
+    fig, axes = plt.subplots(
+        2, ncol, figsize=(3.6 * ncol, 6.6), squeeze=False, height_ratios=[1.15, 1.0]
+    )
+    curves = []
+    for col, i in enumerate(idx):
+        th = points[i]
+        lam, v = hessian_eigenvector(net, th, X, y)
+        curve = loss_along_direction(net, th, X, y, v, steps)
+        curves.append(curve)
+        ax = axes[0, col]
+        plot_decision_boundary(ax, net, th, X, y, lim=tuple(lim), resolution=int(resolution))
+        draw_bayes_boundary(ax, mean0, mean1, lim=tuple(lim))
+        ax.set_xlim(*lim)
+        ax.set_ylim(*lim)
+        ax.set_title(
+            rf"rank {col + 1}: $\lambda_{{\mathrm{{WS}}}} = {ws_upper[i]:.3g}$, "
+            rf"$\lambda_{{\max}} = {lam:.3g}$",
+            fontsize=10,
+        )
+        ax = axes[1, col]
+        plot_loss_along(ax, steps, curve, color=color)
+        ax.plot([0], [curve[len(curve) // 2]], "ko", ms=4)
+        ax.set_xlabel(r"step $t$ along $v_{\max}$")
+        ax.set_ylabel(r"$L(\theta^* + t\,v_{\max})$")
+    if idx:
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside upper center", ncol=3, markerscale=2)
+        top = max(c.max() for c in curves)
+        bottom = min(c.min() for c in curves)
+        for ax in axes[1]:
+            ax.set_ylim(bottom - 0.05 * (top - bottom), top + 0.05 * (top - bottom))
+    else:
+        for ax in axes.ravel():
+            ax.text(
+                0.5,
+                0.5,
+                "no critical point in this run",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+            )
+    return fig, curves
