@@ -32,6 +32,7 @@ __all__ = [
     "VERDICT_COLORS",
     "verdict_grid",
     "boundaries_and_slices",
+    "network_diagram",
 ]
 
 METHOD_COLORS = {"baseline": "#7f7f7f", "hessian": "#1f77b4", "asam": "#ff7f0e", "hsr": "#d62728"}
@@ -289,3 +290,144 @@ def boundaries_and_slices(
                 transform=ax.transAxes,
             )
     return fig, curves
+
+
+# ----- WS Fig. 1: the network -----------------------------------------------------------
+def _neuron(ax, xy, text, bias=False, r=0.32):
+    """One unit of the diagram: a circle (a dashed square for a prepended 1)."""
+    import matplotlib.patches as mp
+
+    if bias:
+        patch = mp.FancyBboxPatch(
+            (xy[0] - 0.8 * r, xy[1] - 0.8 * r),
+            1.6 * r,
+            1.6 * r,
+            boxstyle="round,pad=0.02",
+            fc="#eeeeee",
+            ec="0.4",
+            ls="--",
+            zorder=3,
+        )
+    else:
+        patch = mp.Circle(xy, r, fc="white", ec="#1f77b4", lw=1.6, zorder=3)
+    ax.add_patch(patch)
+    ax.text(*xy, text, ha="center", va="center", zorder=4, fontsize=11)
+
+
+def _arrow(ax, p, q, r=0.34, **kw):
+    """An arrow from unit p to unit q, stopping at the units' edges."""
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    u = (q - p) / np.linalg.norm(q - p)
+    style = dict(arrowstyle="-|>", color="0.45", lw=0.8, mutation_scale=9) | kw
+    ax.annotate("", xy=q - r * u, xytext=p + r * u, arrowprops=style, zorder=2)
+
+
+def network_diagram(d_in: int = 2, d_hidden: int = 3, activation: str = "sigmoid"):
+    """The diagram of WS Fig. 1: the three-layer network of WS Eqs. (1)-(3) with
+    ``d_in`` inputs and ``d_hidden`` hidden units (top: the units, a prepended 1 as a dashed
+    square; bottom: the same map as a chain of operations). Returns the figure."""
+    h, d = int(d_hidden), int(d_in)
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(8.0, 5.6), height_ratios=[3.4, 0.8])
+    ax.set_axis_off()
+    ax2.set_axis_off()
+    ax.set_aspect("equal")
+
+    # top: the units. Input column (1, x_1..x_d), hidden column (1, a_1..a_h), output unit
+    gap = 1.05
+    xs_in = [(0.0, (d / 2 - k) * gap) for k in range(d + 1)]
+    xs_hid = [(3.6, (h / 2 - k) * gap) for k in range(h + 1)]
+    x_out = (7.0, 0.0)
+    for k, p in enumerate(xs_in):
+        _neuron(ax, p, "$1$" if k == 0 else f"$x_{k}$", bias=k == 0)
+    for k, p in enumerate(xs_hid):
+        _neuron(ax, p, "$1$" if k == 0 else f"$a_{k}$", bias=k == 0)
+    _neuron(ax, x_out, r"$\sigma$")
+    for p in xs_in:
+        for q in xs_hid[1:]:
+            _arrow(ax, p, q)
+    for p in xs_hid:
+        _arrow(ax, p, x_out, color="#d62728")
+    _arrow(ax, x_out, (8.4, 0.0), r=0.0, lw=1.2, color="k")
+    ax.text(8.55, 0.0, r"$\hat y = \sigma(z)$", va="center", fontsize=12)
+    top = max(xs_in[0][1], xs_hid[0][1]) + 0.75
+    ax.text(0.0, top, r"$\tilde{x} = [1;\, x]$", ha="center", fontsize=12)
+    ax.text(3.6, top, r"$\tilde{a} = [1;\, f(u)]$", ha="center", fontsize=12)
+    ax.text(7.0, 0.75, r"$z = w_2^\top \tilde{a}$", ha="center", fontsize=12)
+    ax.text(
+        1.8,
+        top - 0.15,
+        r"$W_1 \in \mathbb{R}^{h \times (d+1)}$" + "\n" + r"$u = W_1 \tilde{x}$",
+        ha="center",
+        fontsize=11,
+        color="0.3",
+    )
+    ax.text(
+        5.4,
+        xs_hid[0][1] - 0.05,
+        r"$w_2 \in \mathbb{R}^{h+1}$",
+        ha="center",
+        fontsize=11,
+        color="#d62728",
+    )
+    ax.text(
+        3.6,
+        xs_hid[-1][1] - 0.85,
+        rf"$a_k = f(u_k)$, $f$ = {activation}, $h = {h}$",
+        ha="center",
+        fontsize=10,
+        color="0.3",
+    )
+    ax.set_xlim(-0.8, 10.2)
+    ax.set_ylim(min(xs_in[-1][1], xs_hid[-1][1]) - 1.2, top + 0.6)
+
+    # bottom: the same map as a chain of operations
+    steps = [
+        r"$x$",
+        "prepend 1",
+        r"$W_1\,\cdot$",
+        r"$f$",
+        "prepend 1",
+        r"$w_2^\top\cdot$",
+        r"$\sigma$",
+        r"$\hat y$",
+    ]
+    xpos = np.linspace(0.04, 0.96, len(steps))
+    texts = []
+    for k, (xp, s) in enumerate(zip(xpos, steps, strict=True)):
+        plain = k in (0, len(steps) - 1)
+        texts.append(
+            ax2.text(
+                xp,
+                0.62,
+                s,
+                ha="center",
+                va="center",
+                fontsize=11,
+                transform=ax2.transAxes,
+                bbox=dict(
+                    boxstyle="round,pad=0.35",
+                    fc="white" if plain else "#f3f6fb",
+                    ec="none" if plain else "#1f77b4",
+                ),
+            )
+        )
+    for t0, t1 in zip(texts[:-1], texts[1:], strict=True):
+        ax2.annotate(
+            "",
+            xy=(0.0, 0.5),
+            xycoords=t1,
+            xytext=(1.0, 0.5),
+            textcoords=t0,
+            arrowprops=dict(arrowstyle="-|>", color="0.3", shrinkA=4, shrinkB=4),
+        )
+    ax2.text(
+        0.5,
+        0.0,
+        r"$\hat y = \sigma\!\left(w_2^\top [1;\, f(W_1 [1;\, x])]\right)$,  "
+        r"$\theta = [\mathrm{vec}(W_1);\, w_2] \in \mathbb{R}^{n}$,  $n = h(d+1) + h + 1$",
+        ha="center",
+        va="center",
+        fontsize=11,
+        transform=ax2.transAxes,
+    )
+    return fig

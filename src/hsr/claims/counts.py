@@ -171,12 +171,14 @@ def count_claim(
         reading=READINGS[cid],
     )
     values = dict(
+        what=what,
         ours=int(ours),
+        n_seeds=int(n_seeds),
         paper=ref,
         paper_seeds=s_ref,
         expected=expected,
         same_scale=same_scale,
-        rel_gap=abs(ours - expected) / expected,
+        rel_gap=abs(ours / expected - 1),  # the relative gap to the (scaled) paper's count
     )
     return Outcome(claim, values)
 
