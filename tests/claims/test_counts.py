@@ -73,3 +73,13 @@ def test_bad_input():
         counts.count_ws_h3_unique(3.5, 500)
     with pytest.raises(ValueError, match="n_seeds must be a positive integer"):
         counts.count_hsr_flat(3, 0)
+
+
+def test_count_sensitivity():
+    t = counts.count_ws_h3_high(40, 500)  # 11% above the paper's 36: partly at 10%
+    s = t.claim.sensitivity
+    chosen = [d for d in s if d["chosen"]]
+    assert len(chosen) == 2 and all(d["verdict"] == t.verdict == "partly" for d in chosen)
+    hold = {d["value"]: d["verdict"] for d in s if d["knob"].startswith("holds_within")}
+    assert hold == {0.05: "partly", 0.1: "partly", 0.15: "holds", 0.2: "holds"}
+    assert all(d["statistic"] == pytest.approx(4 / 36) for d in s)

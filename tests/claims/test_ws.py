@@ -249,3 +249,80 @@ def test_ws_fig13_derivative_checks():
         ws.ws_fig13(np.ones((5, 2)))
     with pytest.raises(ValueError, match="abs_tol"):
         ws.ws_fig13(np.ones((1, 3)), abs_tol=0)
+
+
+# ----- sensitivity: every threshold re-applied; at the chosen value, the row's own verdict -------
+def _cases():
+    w, rise, dis = _extremes()
+    g = RNG.uniform(0, 10, 200)
+    lmax = RNG.uniform(0.1, 1.0, 200)
+    f1 = np.where(np.arange(200) >= 180, 0.6, 0.8) + RNG.normal(0, 0.05, 200)
+    return {
+        "ws-fig01": ws.ws_fig01(
+            np.full(5, 1e-11), np.full(5, 1e-13), np.ones(5, bool), np.ones(5, bool)
+        ),
+        "ws-fig02": ws.ws_fig02(1.6 * lmax, lmax),
+        "ws-fig03": ws.ws_fig03(w, rise, dis),
+        "ws-fig04": ws.ws_fig04(w, rise[::-1], dis),
+        "ws-fig05": ws.ws_fig05(_run(0.7, 0.1, 1.0, 1.15), _run(0.7, 0.2, 1.0, 0.9, ratio=1.9), 5),
+        "ws-fig06": ws.ws_fig06(RNG.gamma(9, 1, 2000)),
+        "ws-fig07": ws.ws_fig07(np.arange(200.0), f1),
+        "ws-fig08": ws.ws_fig08(np.full(200, 5e-5), RNG.uniform(0.1, 1, 200)),
+        "ws-fig09": ws.ws_fig09(lmax * (1 + 2e-4), lmax, lmax, lmax),
+        "ws-fig10": ws.ws_fig10(g + RNG.normal(0, 4, 200), RNG.uniform(0, 1, 200), g),
+        "ws-fig11": ws.ws_fig11(RNG.uniform(0, 1, 30), RNG.uniform(0.2, 1.2, 30)),
+        "ws-fig12": ws.ws_fig12(g + RNG.exponential(5, 200), g),
+        "ws-fig13": ws.ws_fig13(np.full((5, 3), 1e-7)),
+    }
+
+
+def test_sensitivity_marks_the_chosen_value_with_the_rows_verdict():
+    for rid, t in _cases().items():
+        s = t.claim.sensitivity
+        assert s, rid
+        for knob in {d["knob"] for d in s}:
+            entries = [d for d in s if d["knob"] == knob]
+            assert [d["value"] for d in entries] == sorted(d["value"] for d in entries), rid
+            chosen = [d for d in entries if d["chosen"]]
+            assert len(chosen) == 1 and len(entries) >= 3, (rid, knob)
+            assert chosen[0]["verdict"] == t.verdict, (rid, knob)
+            assert all(d["verdict"] in VERDICTS for d in entries)
+
+
+def test_sensitivity_follows_the_threshold():
+    s = _cases()
+    by = {  # (row, knob prefix) -> {value: verdict}
+        (rid, d["knob"].split(" ")[0]): {} for rid, t in s.items() for d in t.claim.sensitivity
+    }
+    for rid, t in s.items():
+        for d in t.claim.sensitivity:
+            by[(rid, d["knob"].split(" ")[0])][d["value"]] = d["verdict"]
+    # ws-fig01: outputs differ by 1e-11: fail at 1e-12 and below, pass at 1e-10 and above
+    assert by[("ws-fig01", "rel_tol")] == {
+        1e-14: "partly",
+        1e-12: "partly",
+        1e-10: "holds",
+        1e-8: "holds",
+        1e-6: "holds",
+    }
+    # ws-fig02: the overshoot is 1.6, tight below 2 but not below 1.5
+    tight = by[("ws-fig02", "median")]
+    assert tight[1.5] == "partly" and tight[2.0] == "holds"
+    # ws-fig05: the highest run rises by 15%: enough for 1.1, not for 1.2
+    rise = by[("ws-fig05", "factor")]
+    assert rise[1.1] == "holds" and rise[1.2] == "partly"
+    # ws-fig08: every difference 5e-5 against |H|_F <= 1: passes only from rtol 1e-4 on
+    assert by[("ws-fig08", "rtol")][1e-5] == "does not hold"
+    assert by[("ws-fig08", "rtol")][1e-3] == "holds"
+    # ws-fig09: a relative error of 2e-4 fails at rtol 1e-4, passes at 1e-3
+    assert by[("ws-fig09", "rtol")][1e-4] == "does not hold"
+    assert by[("ws-fig09", "rtol")][1e-3] == "holds"
+    # ws-fig13: errors of 1e-7 pass at 1e-6 and 1e-4, fail at 1e-8
+    assert by[("ws-fig13", "abs_tol")] == {
+        1e-10: "does not hold",
+        1e-8: "does not hold",
+        1e-6: "holds",
+        1e-4: "holds",
+    }
+    # ws-fig12: the chosen n_bins is in the grid once
+    assert 10 in by[("ws-fig12", "n_bins")] and len(by[("ws-fig12", "n_bins")]) == 5

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ..core._checks import positive
 from .ledger import Claim, Outcome, Quote, verdict_from_count
+from .sensitivity import series
 
 __all__ = [
     "PAPER_COUNTS",
@@ -157,6 +158,18 @@ def count_claim(
     same_scale = s_ref == n_seeds
     expected = ref if same_scale else ref * n_seeds / s_ref
     verdict = verdict_from_count(ours, expected, holds_within, partly_within)
+    gap = abs(ours - expected) / abs(expected)  # what verdict_from_count compares
+    sens = series(
+        "holds_within (relative gap to hold)",
+        (0.05, 0.15, 0.2),
+        holds_within,
+        lambda v: (gap, verdict_from_count(ours, expected, v, max(v, partly_within))),
+    ) + series(
+        "partly_within (relative gap to hold partly)",
+        (0.15, 0.2, 0.3, 0.5),
+        partly_within,
+        lambda v: (gap, verdict_from_count(ours, expected, min(holds_within, v), v)),
+    )
     claim = Claim(
         id=cid,
         paper=paper,
@@ -169,6 +182,7 @@ def count_claim(
         verdict=verdict,
         paper_says=str(QUOTES[cid]),
         reading=READINGS[cid],
+        sensitivity=sens,
     )
     values = dict(
         what=what,

@@ -21,9 +21,10 @@ from ..core._checks import finite_vector, fraction, positive, real_array, same_l
 from ..experiments.groups import low_high_groups
 from ..experiments.stats import iqr as _iqr
 from ..experiments.stats import mann_whitney, spearman_or_nan
-from .ledger import Claim, Outcome, Quote, fmt, merge_claims, weaker
+from .ledger import Claim, Outcome, Quote, combine_verdicts, fmt, merge_claims, weaker
 from .ledger import verdict_from_fraction as _frac
 from .ledger import verdict_from_pvalue as _pval
+from .sensitivity import series
 
 _NAN = float("nan")
 
@@ -191,9 +192,15 @@ READINGS: dict[str, str] = {
 }
 
 
-def _quoted(claim: Claim) -> Claim:
-    """``claim`` with its quote and reading filled in from :data:`QUOTES`, :data:`READINGS`."""
-    return replace(claim, paper_says=str(QUOTES[claim.id]), reading=READINGS[claim.id])
+def _quoted(claim: Claim, sensitivity=()) -> Claim:
+    """``claim`` with its quote and reading filled in from :data:`QUOTES`, :data:`READINGS`,
+    and its ``sensitivity`` series."""
+    return replace(
+        claim,
+        paper_says=str(QUOTES[claim.id]),
+        reading=READINGS[claim.id],
+        sensitivity=tuple(sensitivity),
+    )
 
 
 def ws_fig02(ws_upper, lambda_max) -> Outcome:
@@ -242,7 +249,25 @@ def ws_fig02(ws_upper, lambda_max) -> Outcome:
     values = dict(
         n=M, n_below=int(below.sum()), frac_below=frac, median_ratio=med, ratio=ratio, note=note
     )
-    return Outcome(_quoted(claim), values)
+
+    def rule(holds_at=0.95, tight_below=2.0):
+        if M == 0:
+            return "does not hold"
+        tight = "holds" if med < tight_below else "partly" if med < 5 else "does not hold"
+        return weaker(_frac(frac, holds_at=holds_at, partly_at=0.5), tight)
+
+    sens = series(
+        "share of points below the bound needed to hold",
+        (0.9, 0.99, 1.0),
+        0.95,
+        lambda v: (frac, rule(holds_at=v)),
+    ) + series(
+        "median lambda_WS / lambda_max below which the bound is tight",
+        (1.25, 1.5, 3.0, 5.0),
+        2.0,
+        lambda v: (med, rule(tight_below=v)),
+    )
+    return Outcome(_quoted(claim, sens), values)
 
 
 def ws_fig07(ws_upper, test_f1, frac_high: float = 0.1) -> Outcome:
@@ -303,7 +328,26 @@ def ws_fig07(ws_upper, test_f1, frac_high: float = 0.1) -> Outcome:
         )
     else:
         values["note"] = "" if cles < 0.5 else "In this run the High group is not the worse one."
-    return Outcome(_quoted(claim), values)
+
+    def at_split(fh):  # the test with another High group
+        lo, hi = low_high_groups(ws, fh) if ws.size else (np.zeros(0, int),) * 2
+        if lo.size < 2 or hi.size < 2:
+            return _NAN, "does not hold"
+        m = mann_whitney(f1[hi], f1[lo])
+        return m.pvalue, _pval(
+            m.pvalue, alpha=0.01, direction_ok=m.statistic / (m.n_a * m.n_b) < 0.5
+        )
+
+    p = mw.pvalue if mw else _NAN
+    sens = series(
+        "significance level alpha",
+        (0.001, 0.005, 0.05),
+        0.01,
+        lambda a: (p, _pval(p, alpha=a, direction_ok=cles < 0.5) if enough else "does not hold"),
+    ) + series(
+        "frac_high (share of points in the High group)", (0.05, 0.15, 0.2), frac_high, at_split
+    )
+    return Outcome(_quoted(claim, sens), values)
 
 
 def ws_fig11(ws_narrow, ws_wide, d_narrow: int = 3, d_wide: int = 10) -> Outcome:
@@ -350,7 +394,14 @@ def ws_fig11(ws_narrow, ws_wide, d_narrow: int = 3, d_wide: int = 10) -> Outcome
     else:
         note = "" if cles > 0.5 else "In this run the wider network does not have the higher bound."
     values = dict(enough=enough, mw=mw, cles=cles, p=mw.pvalue if mw else _NAN, note=note)
-    return Outcome(_quoted(claim), values)
+    p = values["p"]
+    sens = series(
+        "significance level alpha",
+        (0.001, 0.005, 0.05),
+        0.01,
+        lambda a: (p, _pval(p, alpha=a, direction_ok=cles > 0.5) if enough else "does not hold"),
+    )
+    return Outcome(_quoted(claim, sens), values)
 
 
 # ----- the figures without a headline test ---------------------------------------------------
@@ -401,6 +452,15 @@ def ws_fig01(
     worst = float(np.max(np.maximum(wp, wl))) if A else _NAN
     frac = n_passed / n_checks if n_checks else 0.0
     verdict = _frac(frac, holds_at=1.0, partly_at=0.5)
+
+    def at_tol(tol):
+        ok = [np.sum(cnt), np.sum(wp < tol), np.sum(wl < tol), np.sum(lay)]
+        f = float(sum(ok)) / n_checks if n_checks else 0.0
+        return f, _frac(f, holds_at=1.0, partly_at=0.5)
+
+    sens = series(
+        "rel_tol (relative difference allowed)", (1e-14, 1e-12, 1e-8, 1e-6), rel_tol, at_tol
+    )
     claim = Claim(
         id="ws-fig01",
         paper="WS",
@@ -417,6 +477,7 @@ def ws_fig01(
         verdict=verdict,
         paper_says=str(QUOTES["ws-fig01"]),
         reading=READINGS["ws-fig01"],
+        sensitivity=sens,
     )
     note = "" if n_checks else "No activation was checked in this run."
     values = dict(worst=worst, n_checks=n_checks, n_passed=n_passed, frac=frac, note=note)
@@ -437,7 +498,19 @@ def _extreme_points(fig: int, largest: bool, ws_upper, loss_rise, disagreement, 
     positive("n_show", n_show, integer=True)
     M = ws.size
     idx = np.argsort(-ws if largest else ws)[: int(n_show)]
-    if M < int(n_show) or M == 0:
+    enough = not (M < int(n_show) or M == 0)
+
+    def checks(q):  # the 2 n_show checks with the loss-rise quantile q
+        if largest:
+            sharp = rise[idx] >= np.quantile(rise, q)
+            shape = dis[idx] > np.median(dis)
+        else:
+            sharp = rise[idx] <= np.quantile(rise, q)
+            shape = dis[idx] <= np.median(dis)
+        return np.concatenate([sharp, shape])
+
+    q_chosen = 0.9 if largest else 0.1
+    if not enough:
         verdict = "does not hold"
         note = (
             f"This run has {M} unique critical point(s), fewer than n_show = {n_show}: too "
@@ -445,15 +518,20 @@ def _extreme_points(fig: int, largest: bool, ws_upper, loss_rise, disagreement, 
         )
         passed = np.zeros(0, bool)
     else:
-        if largest:
-            sharp = rise[idx] >= np.quantile(rise, 0.9)
-            shape = dis[idx] > np.median(dis)
-        else:
-            sharp = rise[idx] <= np.quantile(rise, 0.1)
-            shape = dis[idx] <= np.median(dis)
-        passed = np.concatenate([sharp, shape])
+        passed = checks(q_chosen)
         verdict = _frac(float(passed.mean()), holds_at=1.0, partly_at=0.5)
         note = ""
+
+    def at_quantile(q):
+        if not enough:
+            return _NAN, "does not hold"
+        f = float(checks(q).mean())
+        return f, _frac(f, holds_at=1.0, partly_at=0.5)
+
+    grid = (0.75, 0.8, 0.85, 0.95) if largest else (0.05, 0.15, 0.2, 0.25)
+    sens = series(
+        "quantile of the loss rise the shown points must reach", grid, q_chosen, at_quantile
+    )
     measured = (
         "; ".join(
             f"rank {r + 1}: lambda_WS {fmt(ws[i])}, loss rise {fmt(rise[i])} "
@@ -501,6 +579,7 @@ def _extreme_points(fig: int, largest: bool, ws_upper, loss_rise, disagreement, 
         verdict=verdict,
         paper_says=str(QUOTES[rid]),
         reading=READINGS[rid],
+        sensitivity=sens,
     )
     values = dict(idx=idx, passed=passed, note=note)
     for r in range(2):  # the two ranks the page cites (NaN where the run has fewer points)
@@ -557,6 +636,8 @@ def _run_summary(name: str, run) -> dict:
         wsmax=W.max(),
         track=(lam > 0) & (lam <= W * (1 + 1e-9)) & (ratio <= 2.0),
         ratio_med=float(np.median(ratio)),
+        below=(lam > 0) & (lam <= W * (1 + 1e-9)),
+        ratio=ratio,
     )
 
 
@@ -645,7 +726,44 @@ def ws_fig05(highest=None, lowest=None, n_unique: int = 2) -> Outcome:
             verdict=v_b,
         ),
     ]
-    claim = _quoted(merge_claims(parts, "ws-fig05", f"{claim_a}; {claim_b}"))
+    ok = len(runs) == 2 and n_unique > 0
+
+    def row(rise=1.1, factor=2.0, holds_at=0.95):  # (dynamics share, track share, row verdict)
+        if not ok:
+            return _NAN, _NAN, "does not hold"
+        hi, lo = summary["highest"], summary["lowest"]
+        c = [
+            hi["loss1"] < hi["loss0"],
+            lo["loss1"] < lo["loss0"],
+            hi["ws1"] > rise * hi["ws0"],
+            lo["ws1"] <= rise * lo["ws0"],
+        ]
+        tr = np.concatenate([s["below"] & (s["ratio"] <= factor) for s in (hi, lo)])
+        fa, fb = float(np.mean(c)), float(tr.mean())
+        va = _frac(fa, holds_at=1.0, partly_at=0.5)
+        return fa, fb, combine_verdicts([va, _frac(fb, holds_at=holds_at, partly_at=0.5)])
+
+    sens = (
+        series(
+            "factor by which lambda_WS must rise in the highest run",
+            (1.0, 1.05, 1.2, 1.5),
+            1.1,
+            lambda v: (row(rise=v)[0], row(rise=v)[2]),
+        )
+        + series(
+            "factor lambda_WS / lambda_max within which the bound tracks",
+            (1.5, 3.0, 5.0),
+            2.0,
+            lambda v: (row(factor=v)[1], row(factor=v)[2]),
+        )
+        + series(
+            "share of tracking points needed to hold",
+            (0.9, 0.99, 1.0),
+            0.95,
+            lambda v: (row(holds_at=v)[1], row(holds_at=v)[2]),
+        )
+    )
+    claim = _quoted(merge_claims(parts, "ws-fig05", f"{claim_a}; {claim_b}"), sens)
     values = dict(
         summary=summary,
         track_all=track_all,
@@ -701,6 +819,21 @@ def ws_fig06(ws_upper, frac_high: float = 0.1) -> Outcome:
         verdict=verdict,
         paper_says=str(QUOTES["ws-fig06"]),
         reading=READINGS["ws-fig06"],
+        sensitivity=series(
+            "skewness above which the distribution is heavily right-skewed",
+            (0.5, 0.75, 1.5, 2.0),
+            1.0,
+            lambda v: (
+                skew,
+                "does not hold"
+                if M < 3
+                else "holds"
+                if skew > v
+                else "partly"
+                if skew > 0.5
+                else "does not hold",
+            ),
+        ),
     )
     values = dict(skew=skew, q=q, low=low, high=high, median=median, max=wmax, note=note)
     return Outcome(claim, values)
@@ -725,6 +858,21 @@ def ws_fig08(diff, size, atol: float = 1e-6, rtol: float = 1e-4) -> Outcome:
     positive("rtol", rtol)
     M = diff.size
     ok = diff <= atol + rtol * size
+
+    def at(r=rtol, holds_at=0.95):
+        if M == 0:
+            return _NAN, "does not hold"
+        f = float(np.mean(diff <= atol + r * size))
+        return f, _frac(f, holds_at=holds_at, partly_at=0.5)
+
+    sens = series(
+        "rtol (tolerance relative to |H|_F)", (1e-6, 1e-5, 1e-3, 1e-2), rtol, at
+    ) + series(
+        "share of points within tolerance needed to hold",
+        (0.9, 0.99, 1.0),
+        0.95,
+        lambda v: at(holds_at=v),
+    )
     if M == 0:
         verdict, note = (
             "does not hold",
@@ -753,6 +901,7 @@ def ws_fig08(diff, size, atol: float = 1e-6, rtol: float = 1e-4) -> Outcome:
         verdict=verdict,
         paper_says=str(QUOTES["ws-fig08"]),
         reading=READINGS["ws-fig08"],
+        sensitivity=sens,
     )
     nan = _NAN
     values = dict(
@@ -781,6 +930,22 @@ def ws_fig09(tr_num, tr_cf, tr2_num, tr2_cf, atol: float = 1e-6, rtol: float = 1
     same_length(tr_num=tr_num, tr2_num=tr2_num)
     ok = ok_tr & ok_tr2
     M = ok.size
+
+    def at(r=rtol, holds_at=0.95):
+        if M == 0:
+            return _NAN, "does not hold"
+        both = (np.abs(tr_num - tr_cf) <= atol + r * np.abs(tr_cf)) & (
+            np.abs(tr2_num - tr2_cf) <= atol + r * np.abs(tr2_cf)
+        )
+        f = float(both.mean())
+        return f, _frac(f, holds_at=holds_at, partly_at=0.5)
+
+    sens = series("rtol (tolerance relative to |t|)", (1e-6, 1e-5, 1e-3, 1e-2), rtol, at) + series(
+        "share of points within tolerance needed to hold",
+        (0.9, 0.99, 1.0),
+        0.95,
+        lambda v: at(holds_at=v),
+    )
 
     def rel(a, b):
         return float(np.max(np.abs(a - b) / np.abs(b))) if M else _NAN
@@ -813,6 +978,7 @@ def ws_fig09(tr_num, tr_cf, tr2_num, tr2_cf, atol: float = 1e-6, rtol: float = 1
         verdict=verdict,
         paper_says=str(QUOTES["ws-fig09"]),
         reading=READINGS["ws-fig09"],
+        sensitivity=sens,
     )
     values = dict(
         ok=ok,
@@ -884,7 +1050,33 @@ def ws_fig10(ws_upper, norm_theta1, norm_theta2) -> Outcome:
             verdict=v1,
         ),
     ]
-    claim = _quoted(merge_claims(parts, "ws-fig10", f"{claim_2}; {claim_1}"))
+    defined = bool(np.isfinite(rho2) and np.isfinite(rho1))
+
+    def row(r2=0.3, r1=0.3):  # the row's verdict with other correlation thresholds
+        if not defined:
+            return "does not hold"
+        a = (
+            "holds"
+            if rho2 >= r2 and p2 < 0.01
+            else "partly"
+            if rho2 > 0 and p2 < 0.05
+            else "does not hold"
+        )
+        b = "holds" if abs(rho1) < r1 else "partly" if abs(rho1) < 0.5 else "does not hold"
+        return combine_verdicts([a, b])
+
+    sens = series(
+        "rho above which lambda_WS grows with |theta2|",
+        (0.1, 0.2, 0.4, 0.5),
+        0.3,
+        lambda v: (rho2, row(r2=v)),
+    ) + series(
+        "|rho| below which theta1 has no clear link",
+        (0.1, 0.2, 0.4, 0.5),
+        0.3,
+        lambda v: (abs(rho1), row(r1=v)),
+    )
+    claim = _quoted(merge_claims(parts, "ws-fig10", f"{claim_2}; {claim_1}"), sens)
     values = dict(
         rho2=rho2,
         p2=p2,
@@ -897,6 +1089,14 @@ def ws_fig10(ws_upper, norm_theta1, norm_theta2) -> Outcome:
         note=note,
     )
     return Outcome(claim, values)
+
+
+def _envelope_rule(bins, centre, envelope, holds_at=0.7):
+    """(rho, verdict) of WS Fig. 12's test for given bins and their lower envelope."""
+    rho, _ = spearman_or_nan(centre, envelope)
+    if len(bins) < 3 or not np.isfinite(rho):
+        return rho, "does not hold"
+    return rho, "holds" if rho >= holds_at else "partly" if rho > 0 else "does not hold"
 
 
 def ws_fig12(ws_upper, gram_norm, n_bins: int = 10) -> Outcome:
@@ -913,9 +1113,12 @@ def ws_fig12(ws_upper, gram_norm, n_bins: int = 10) -> Outcome:
     positive("n_bins", n_bins, integer=True)
     M = ws.size
     order = np.argsort(gram, kind="stable")
-    bins = [b for b in np.array_split(order, min(int(n_bins), M)) if b.size] if M else []
-    centre = np.array([np.median(gram[b]) for b in bins])
-    envelope = np.array([ws[b].min() for b in bins])
+
+    def binned(k):
+        bs = [b for b in np.array_split(order, min(int(k), M)) if b.size] if M else []
+        return bs, np.array([np.median(gram[b]) for b in bs]), np.array([ws[b].min() for b in bs])
+
+    bins, centre, envelope = binned(n_bins)
     edges = [(gram[b].min(), gram[b].max()) for b in bins]
     rho_env, p_env = spearman_or_nan(centre, envelope)
     rho_all, p_all = spearman_or_nan(gram, ws)
@@ -944,6 +1147,15 @@ def ws_fig12(ws_upper, gram_norm, n_bins: int = 10) -> Outcome:
         verdict=verdict,
         paper_says=str(QUOTES["ws-fig12"]),
         reading=READINGS["ws-fig12"],
+        sensitivity=series(
+            "n_bins", (5, 8, 15, 20), int(n_bins), lambda k: _envelope_rule(*binned(k))
+        )
+        + series(
+            "rho above which the envelope rises",
+            (0.5, 0.6, 0.8, 0.9),
+            0.7,
+            lambda v: _envelope_rule(bins, centre, envelope, v),
+        ),
     )
     values = dict(
         bins=bins,
@@ -999,5 +1211,16 @@ def ws_fig13(errors, u_min: float = -6.0, u_max: float = 6.0, abs_tol: float = 1
         verdict=verdict,
         paper_says=str(QUOTES["ws-fig13"]),
         reading=READINGS["ws-fig13"],
+        sensitivity=series(
+            "abs_tol (absolute difference allowed)",
+            (1e-10, 1e-8, 1e-4),
+            abs_tol,
+            lambda t: (
+                float(np.mean(err < t)) if A else _NAN,
+                _frac(float(np.mean(err < t)), holds_at=1.0, partly_at=0.5)
+                if A
+                else "does not hold",
+            ),
+        ),
     )
     return Outcome(claim, dict(worst=worst, n_checks=len(checks), n_passed=n_passed, note=note))
