@@ -40,3 +40,35 @@ def test_network_diagram():
     assert len(ax.patches) == 3 + 4 + 1
     assert any("f$ = tanh" in t.get_text() for t in ax.texts)
     plt.close(fig)
+
+
+def test_box_with_points_draws_every_point_and_hides_fliers():
+    fig, ax = plt.subplots()
+    groups = {"Low": np.r_[np.ones(20), 9.0], "High": np.arange(5.0)}  # 9.0: a box outlier
+    plotting.box_with_points(ax, groups, "F1", palette={"Low": "b", "High": "r"})
+    offsets = [c.get_offsets() for c in ax.collections if len(c.get_offsets())]
+    assert [len(o) for o in offsets] == [21, 5]
+    assert abs(offsets[0][:, 0]).max() <= 0.12 and abs(offsets[1][:, 0] - 1).max() <= 0.12
+    assert ax.get_legend() is None and ax.get_ylabel() == "F1"
+    markers = [ln for ln in ax.lines if ln.get_marker() not in ("", "None", None)]
+    assert all(not ln.get_visible() for ln in markers)
+    plt.close(fig)
+
+
+def test_plain_log_labels():
+    fig, ax = plt.subplots()
+    ax.set_yscale("log")
+    plotting.plain_log_labels(ax.yaxis)
+    fmt = ax.yaxis.get_major_formatter()
+    assert [fmt(v, 0) for v in (0.01, 0.02, 0.03, 0.04, 0.05, 1.0, 300.0, 700.0)] == [
+        "0.01",
+        "0.02",
+        "0.03",
+        "",
+        "0.05",
+        "1",
+        "300",
+        "",
+    ]
+    assert ax.yaxis.get_minor_formatter()(2.0, 0) == "2"
+    plt.close(fig)

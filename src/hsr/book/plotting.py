@@ -33,6 +33,8 @@ __all__ = [
     "verdict_grid",
     "boundaries_and_slices",
     "network_diagram",
+    "box_with_points",
+    "plain_log_labels",
 ]
 
 METHOD_COLORS = {"baseline": "#7f7f7f", "hessian": "#1f77b4", "asam": "#ff7f0e", "hsr": "#d62728"}
@@ -431,3 +433,47 @@ def network_diagram(d_in: int = 2, d_hidden: int = 3, activation: str = "sigmoid
         transform=ax2.transAxes,
     )
     return fig
+
+
+# ----- WS Figs. 5, 7 and 11: boxes with every point, plain labels on a log axis -------------
+def box_with_points(ax, groups: dict, ylabel: str, palette: dict, seed: int = 0):
+    """Box plots of ``groups`` (label -> values ``(n_k,)``, drawn in this order, coloured by
+    ``palette``: label -> colour) with every point drawn over its box, jittered sideways by
+    ``default_rng(seed)``; the boxes' own outlier markers are hidden (the points show them)
+    and there is no legend. Returns ``ax``."""
+    order = list(groups)
+    box_by_group(ax, groups, ylabel, order=order, palette=palette, hue_order=order)
+    if ax.get_legend():
+        ax.get_legend().remove()
+    for line in ax.lines:  # every point is drawn below: hide the outlier markers
+        if line.get_marker() not in ("", "None", None):
+            line.set_visible(False)
+    rng = np.random.default_rng(seed)
+    for k, vals in enumerate(groups.values()):
+        vals = np.asarray(vals)
+        ax.scatter(
+            k + rng.uniform(-0.12, 0.12, vals.size),
+            vals,
+            s=5,
+            color="k",
+            alpha=0.35,
+            zorder=3,
+            edgecolor="none",
+        )
+    return ax
+
+
+def _plain_log_label(v, _pos=None) -> str:
+    """A log-axis tick label at 1, 2, 3, 5 x 10^k only, as a plain number."""
+    lead = round(v / 10 ** np.floor(np.log10(v)), 6) if v > 0 else 0
+    return f"{v:g}" if lead in (1, 2, 3, 5) else ""
+
+
+def plain_log_labels(axis):
+    """Label a log ``axis`` (e.g. ``ax.yaxis``) at 1, 2, 3, 5 x 10^k only, as plain numbers
+    (major and minor ticks). Returns ``axis``."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(_plain_log_label))
+    axis.set_minor_formatter(FuncFormatter(_plain_log_label))
+    return axis
