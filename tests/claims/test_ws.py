@@ -278,6 +278,7 @@ def _cases():
 
 def test_sensitivity_marks_the_chosen_value_with_the_rows_verdict():
     for rid, t in _cases().items():
+        assert t.claim.paper_says == str(ws.QUOTES[rid]) and t.claim.reading, rid
         s = t.claim.sensitivity
         assert s, rid
         for knob in {d["knob"] for d in s}:
