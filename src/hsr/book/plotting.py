@@ -31,6 +31,10 @@ __all__ = [
     "plot_band",
     "VERDICT_COLORS",
     "verdict_grid",
+    "boundaries_and_slices",
+    "network_diagram",
+    "box_with_points",
+    "plain_log_labels",
 ]
 
 METHOD_COLORS = {"baseline": "#7f7f7f", "hessian": "#1f77b4", "asam": "#ff7f0e", "hsr": "#d62728"}
@@ -222,3 +226,259 @@ def verdict_grid(ax, verdicts, row_labels, col_labels, notes=None):
     ax.legend(
         handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, frameon=False
     )
+
+
+# ----- WS Figs. 3 and 4: decision boundaries and loss slices at chosen critical points --------
+def boundaries_and_slices(
+    net,
+    points,
+    idx,
+    ws_upper,
+    X,
+    y,
+    mean0,
+    mean1,
+    steps,
+    lim=(-6.0, 6.0),
+    resolution=200,
+    color="#1f77b4",
+):
+    """The figure of WS Figs. 3-4: one column per point ``points[i]`` for ``i`` in ``idx``
+    (rank order). Top: the decision boundary and class-1 probability over the input square
+    ``lim`` with the data ``X (N, 2)``, ``y (N,)`` and, dashed, the Bayes boundary of the
+    means ``mean0``, ``mean1``; titled with lambda_WS (``ws_upper[i]``) and lambda_max.
+    Bottom: the loss along the unit top Hessian eigenvector, ``L(theta + t v)`` for ``t`` in
+    ``steps (T,)``, on a common y-range. With no point, every panel says so.
+
+    Returns ``(fig, curves)``: the figure and the ``(T,)`` loss curve of each point."""
+    from ..experiments.probes import hessian_eigenvector, loss_along_direction
+
+    idx = [int(i) for i in np.asarray(idx).ravel()]
+    ncol = max(len(idx), 1)
+    fig, axes = plt.subplots(
+        2, ncol, figsize=(3.6 * ncol, 6.6), squeeze=False, height_ratios=[1.15, 1.0]
+    )
+    curves = []
+    for col, i in enumerate(idx):
+        th = points[i]
+        lam, v = hessian_eigenvector(net, th, X, y)
+        curve = loss_along_direction(net, th, X, y, v, steps)
+        curves.append(curve)
+        ax = axes[0, col]
+        plot_decision_boundary(ax, net, th, X, y, lim=tuple(lim), resolution=int(resolution))
+        draw_bayes_boundary(ax, mean0, mean1, lim=tuple(lim))
+        ax.set_xlim(*lim)
+        ax.set_ylim(*lim)
+        ax.set_title(
+            rf"rank {col + 1}: $\lambda_{{\mathrm{{WS}}}} = {ws_upper[i]:.3g}$, "
+            rf"$\lambda_{{\max}} = {lam:.3g}$",
+            fontsize=10,
+        )
+        ax = axes[1, col]
+        plot_loss_along(ax, steps, curve, color=color)
+        ax.plot([0], [curve[len(curve) // 2]], "ko", ms=4)
+        ax.set_xlabel(r"step $t$ along $v_{\max}$")
+        ax.set_ylabel(r"$L(\theta^* + t\,v_{\max})$")
+    if idx:
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside upper center", ncol=3, markerscale=2)
+        top = max(c.max() for c in curves)
+        bottom = min(c.min() for c in curves)
+        for ax in axes[1]:
+            ax.set_ylim(bottom - 0.05 * (top - bottom), top + 0.05 * (top - bottom))
+    else:
+        for ax in axes.ravel():
+            ax.text(
+                0.5,
+                0.5,
+                "no critical point in this run",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+            )
+    return fig, curves
+
+
+# ----- WS Fig. 1: the network -----------------------------------------------------------
+def _neuron(ax, xy, text, bias=False, r=0.32):
+    """One unit of the diagram: a circle (a dashed square for a prepended 1)."""
+    import matplotlib.patches as mp
+
+    if bias:
+        patch = mp.FancyBboxPatch(
+            (xy[0] - 0.8 * r, xy[1] - 0.8 * r),
+            1.6 * r,
+            1.6 * r,
+            boxstyle="round,pad=0.02",
+            fc="#eeeeee",
+            ec="0.4",
+            ls="--",
+            zorder=3,
+        )
+    else:
+        patch = mp.Circle(xy, r, fc="white", ec="#1f77b4", lw=1.6, zorder=3)
+    ax.add_patch(patch)
+    ax.text(*xy, text, ha="center", va="center", zorder=4, fontsize=11)
+
+
+def _arrow(ax, p, q, r=0.34, **kw):
+    """An arrow from unit p to unit q, stopping at the units' edges."""
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    u = (q - p) / np.linalg.norm(q - p)
+    style = dict(arrowstyle="-|>", color="0.45", lw=0.8, mutation_scale=9) | kw
+    ax.annotate("", xy=q - r * u, xytext=p + r * u, arrowprops=style, zorder=2)
+
+
+def network_diagram(d_in: int = 2, d_hidden: int = 3, activation: str = "sigmoid"):
+    """The diagram of WS Fig. 1: the three-layer network of WS Eqs. (1)-(3) with
+    ``d_in`` inputs and ``d_hidden`` hidden units (top: the units, a prepended 1 as a dashed
+    square; bottom: the same map as a chain of operations). Returns the figure."""
+    h, d = int(d_hidden), int(d_in)
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(8.0, 5.6), height_ratios=[3.4, 0.8])
+    ax.set_axis_off()
+    ax2.set_axis_off()
+    ax.set_aspect("equal")
+
+    # top: the units. Input column (1, x_1..x_d), hidden column (1, a_1..a_h), output unit
+    gap = 1.05
+    xs_in = [(0.0, (d / 2 - k) * gap) for k in range(d + 1)]
+    xs_hid = [(3.6, (h / 2 - k) * gap) for k in range(h + 1)]
+    x_out = (7.0, 0.0)
+    for k, p in enumerate(xs_in):
+        _neuron(ax, p, "$1$" if k == 0 else f"$x_{k}$", bias=k == 0)
+    for k, p in enumerate(xs_hid):
+        _neuron(ax, p, "$1$" if k == 0 else f"$a_{k}$", bias=k == 0)
+    _neuron(ax, x_out, r"$\sigma$")
+    for p in xs_in:
+        for q in xs_hid[1:]:
+            _arrow(ax, p, q)
+    for p in xs_hid:
+        _arrow(ax, p, x_out, color="#d62728")
+    _arrow(ax, x_out, (8.4, 0.0), r=0.0, lw=1.2, color="k")
+    ax.text(8.55, 0.0, r"$\hat y = \sigma(z)$", va="center", fontsize=12)
+    top = max(xs_in[0][1], xs_hid[0][1]) + 0.75
+    ax.text(0.0, top, r"$\tilde{x} = [1;\, x]$", ha="center", fontsize=12)
+    ax.text(3.6, top, r"$\tilde{a} = [1;\, f(u)]$", ha="center", fontsize=12)
+    ax.text(7.0, 0.75, r"$z = w_2^\top \tilde{a}$", ha="center", fontsize=12)
+    ax.text(
+        1.8,
+        top - 0.15,
+        r"$W_1 \in \mathbb{R}^{h \times (d+1)}$" + "\n" + r"$u = W_1 \tilde{x}$",
+        ha="center",
+        fontsize=11,
+        color="0.3",
+    )
+    ax.text(
+        5.4,
+        xs_hid[0][1] - 0.05,
+        r"$w_2 \in \mathbb{R}^{h+1}$",
+        ha="center",
+        fontsize=11,
+        color="#d62728",
+    )
+    ax.text(
+        3.6,
+        xs_hid[-1][1] - 0.85,
+        rf"$a_k = f(u_k)$, $f$ = {activation}, $h = {h}$",
+        ha="center",
+        fontsize=10,
+        color="0.3",
+    )
+    ax.set_xlim(-0.8, 10.2)
+    ax.set_ylim(min(xs_in[-1][1], xs_hid[-1][1]) - 1.2, top + 0.6)
+
+    # bottom: the same map as a chain of operations
+    steps = [
+        r"$x$",
+        "prepend 1",
+        r"$W_1\,\cdot$",
+        r"$f$",
+        "prepend 1",
+        r"$w_2^\top\cdot$",
+        r"$\sigma$",
+        r"$\hat y$",
+    ]
+    xpos = np.linspace(0.04, 0.96, len(steps))
+    texts = []
+    for k, (xp, s) in enumerate(zip(xpos, steps, strict=True)):
+        plain = k in (0, len(steps) - 1)
+        texts.append(
+            ax2.text(
+                xp,
+                0.62,
+                s,
+                ha="center",
+                va="center",
+                fontsize=11,
+                transform=ax2.transAxes,
+                bbox=dict(
+                    boxstyle="round,pad=0.35",
+                    fc="white" if plain else "#f3f6fb",
+                    ec="none" if plain else "#1f77b4",
+                ),
+            )
+        )
+    for t0, t1 in zip(texts[:-1], texts[1:], strict=True):
+        ax2.annotate(
+            "",
+            xy=(0.0, 0.5),
+            xycoords=t1,
+            xytext=(1.0, 0.5),
+            textcoords=t0,
+            arrowprops=dict(arrowstyle="-|>", color="0.3", shrinkA=4, shrinkB=4),
+        )
+    ax2.text(
+        0.5,
+        0.0,
+        r"$\hat y = \sigma\!\left(w_2^\top [1;\, f(W_1 [1;\, x])]\right)$,  "
+        r"$\theta = [\mathrm{vec}(W_1);\, w_2] \in \mathbb{R}^{n}$,  $n = h(d+1) + h + 1$",
+        ha="center",
+        va="center",
+        fontsize=11,
+        transform=ax2.transAxes,
+    )
+    return fig
+
+
+# ----- WS Figs. 5, 7 and 11: boxes with every point, plain labels on a log axis -------------
+def box_with_points(ax, groups: dict, ylabel: str, palette: dict, seed: int = 0):
+    """Box plots of ``groups`` (label -> values ``(n_k,)``, drawn in this order, coloured by
+    ``palette``: label -> colour) with every point drawn over its box, jittered sideways by
+    ``default_rng(seed)``; the boxes' own outlier markers are hidden (the points show them)
+    and there is no legend. Returns ``ax``."""
+    order = list(groups)
+    box_by_group(ax, groups, ylabel, order=order, palette=palette, hue_order=order)
+    if ax.get_legend():
+        ax.get_legend().remove()
+    for line in ax.lines:  # every point is drawn below: hide the outlier markers
+        if line.get_marker() not in ("", "None", None):
+            line.set_visible(False)
+    rng = np.random.default_rng(seed)
+    for k, vals in enumerate(groups.values()):
+        vals = np.asarray(vals)
+        ax.scatter(
+            k + rng.uniform(-0.12, 0.12, vals.size),
+            vals,
+            s=5,
+            color="k",
+            alpha=0.35,
+            zorder=3,
+            edgecolor="none",
+        )
+    return ax
+
+
+def _plain_log_label(v, _pos=None) -> str:
+    """A log-axis tick label at 1, 2, 3, 5 x 10^k only, as a plain number."""
+    lead = round(v / 10 ** np.floor(np.log10(v)), 6) if v > 0 else 0
+    return f"{v:g}" if lead in (1, 2, 3, 5) else ""
+
+
+def plain_log_labels(axis):
+    """Label a log ``axis`` (e.g. ``ax.yaxis``) at 1, 2, 3, 5 x 10^k only, as plain numbers
+    (major and minor ticks). Returns ``axis``."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(_plain_log_label))
+    axis.set_minor_formatter(FuncFormatter(_plain_log_label))
+    return axis

@@ -11,9 +11,10 @@ import numpy as np
 
 from ..core._checks import binary_labels
 from ..core.model import Net, predict_proba
+from .data import bayes_labels
 from .probes import check_data_named, check_net
 
-__all__ = ["predict_labels", "macro_f1", "macro_f1_on"]
+__all__ = ["predict_labels", "macro_f1", "macro_f1_on", "bayes_disagreement"]
 
 
 def predict_labels(net: Net, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -94,3 +95,17 @@ def macro_f1_on(
     theta = net.check_theta(theta)
     X_test, y_test = check_data_named(net, X_test, y_test, "X_test", "y_test")
     return macro_f1(y_test, predict_labels(net, theta, X_test))
+
+
+def bayes_disagreement(net: Net, points: np.ndarray, X: np.ndarray, mean0, mean1) -> np.ndarray:
+    """For each network of ``points (M, n)``, the fraction of the inputs ``X (N, d_in)`` on
+    which its class differs from that of the Bayes-optimal rule of the two Gaussians with
+    means ``mean0``, ``mean1`` (:func:`hsr.experiments.data.bayes_labels`): ``(M,)``, empty
+    for M = 0. WS Figs. 3-4 read a large value as a distorted decision boundary."""
+    net = check_net(net)
+    pts = np.asarray(points, dtype=float)
+    if pts.ndim != 2 or pts.shape[1] != net.n_params:
+        raise ValueError(f"points must have shape (M, {net.n_params}), got {pts.shape}")
+    if pts.shape[0] == 0:
+        return np.zeros(0)
+    return (predict_labels(net, pts, X) != bayes_labels(X, mean0, mean1)).mean(axis=1)

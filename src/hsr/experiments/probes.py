@@ -37,6 +37,7 @@ __all__ = [
     "boundary_length",
     "check_net",
     "check_data_named",
+    "loss_rise_along_top_eigenvector",
 ]
 
 _EIGEN_WHICH = ("max", "min")
@@ -203,3 +204,40 @@ def boundary_length(prob: np.ndarray, xx: np.ndarray, yy: np.ndarray) -> float:
         )
     lines = contourpy.contour_generator(xx, yy, prob).lines(0.5)
     return float(sum(np.linalg.norm(np.diff(seg, axis=0), axis=1).sum() for seg in lines))
+
+
+# ----- sharpness and shape at many critical points (WS Figs. 3 and 4) -----------------------
+def loss_rise_along_top_eigenvector(
+    net: Net, points: np.ndarray, X: np.ndarray, y: np.ndarray, step: float
+) -> np.ndarray:
+    """How much the loss rises along the top Hessian eigenvector at each point:
+    ``DeltaL = [L(theta + t v) + L(theta - t v)] / 2 - L(theta)`` with ``v`` the unit
+    eigenvector of lambda_max (:func:`hessian_eigenvector`) and ``t = step`` (the edge of the
+    Goodfellow et al. slice WS Figs. 3-4 plot).
+
+    Parameters
+    ----------
+    net : Net
+    points : ndarray, shape (M, n)
+        The critical points (M may be 0).
+    X : ndarray, shape (N, d_in)
+    y : ndarray, shape (N,)
+    step : float
+        t > 0.
+
+    Returns
+    -------
+    ndarray, shape (M,)
+    """
+    net = check_net(net)
+    pts = real_array("points", points)
+    if pts.ndim != 2 or pts.shape[1] != net.n_params:
+        raise ValueError(f"points must have shape (M, {net.n_params}), got {pts.shape}")
+    if not (isinstance(step, numbers.Real) and np.isfinite(step) and step > 0):
+        raise ValueError(f"step must be a positive number, got {step!r}")
+    rise = np.zeros(pts.shape[0])
+    for i, th in enumerate(pts):
+        _, v = hessian_eigenvector(net, th, X, y)
+        lo, mid, hi = loss_along_direction(net, th, X, y, v, [-step, 0.0, step])
+        rise[i] = 0.5 * (lo + hi) - mid
+    return rise
