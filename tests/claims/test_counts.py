@@ -55,12 +55,19 @@ def test_at_the_papers_scale(cid):
     assert fn(0, seeds).verdict == "does not hold"
 
 
-def test_scaled_to_fewer_seeds():
+def test_not_tested_with_fewer_seeds_the_scaled_reading_kept_as_earlier():
+    """Issue 10: a count is tested only at the paper's number of seeds (a unique fraction does
+    not scale with the seeds); the earlier reading, the count scaled, is kept beside it."""
     t = counts.count_ws_h3_unique(36, n_seeds=50)  # the paper's 353 of 500 scaled: 35.3
-    assert t.verdict == "holds" and t.values["expected"] == pytest.approx(35.3)
-    assert t.claim.measured == "36 of 50 seeds (paper's count scaled: 35)"
-    assert counts.count_ws_h3_unique(28, n_seeds=50).verdict == "partly"  # 21% below
-    assert counts.count_ws_h3_unique(20, n_seeds=50).verdict == "does not hold"
+    assert t.verdict == "not tested at this scale" and t.values["expected"] == pytest.approx(35.3)
+    assert t.claim.measured == "36 of 50 seeds; only the paper's 500 seeds can test this count"
+    assert t.claim.sensitivity == ()
+    (earlier,) = t.claim.earlier
+    assert earlier["verdict"] == "holds" and "scaled" in earlier["test"]
+    assert counts.count_ws_h3_unique(28, n_seeds=50).claim.earlier[0]["verdict"] == "partly"
+    low = counts.count_ws_h3_unique(20, n_seeds=50)
+    assert low.verdict == "not tested at this scale"
+    assert low.claim.earlier[0]["verdict"] == "does not hold"
     assert t.values["rel_gap"] == pytest.approx(36 / 35.3 - 1)
 
 

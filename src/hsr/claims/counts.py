@@ -17,7 +17,7 @@ the paper's (the smaller book profiles), the paper's count is scaled to our seed
 from __future__ import annotations
 
 from ..core._checks import positive
-from .ledger import Claim, Outcome, Quote, verdict_from_count
+from .ledger import UNTESTED, Claim, Outcome, Quote, verdict_from_count
 from .sensitivity import series
 
 __all__ = [
@@ -143,11 +143,13 @@ def count_claim(
     cid: str, ours: int, n_seeds: int, holds_within: float = 0.1, partly_within: float = 0.25
 ) -> Outcome:
     """The ledger row of the count ``cid`` (a key of :data:`PAPER_COUNTS`): ``ours`` out of
-    ``n_seeds`` seeds against the paper's count, scaled to ``n_seeds`` when the paper used
-    another seed number.
+    ``n_seeds`` seeds against the paper's count.
 
     Test: :func:`~hsr.claims.ledger.verdict_from_count`: within ``holds_within`` (10%) of the
-    paper's (scaled) count holds, within ``partly_within`` (25%) partly."""
+    paper's count holds, within ``partly_within`` (25%) partly. Only a run with the paper's
+    number of seeds can test a count: the fraction of unique points falls as seeds grow (more
+    seeds, more duplicates), so a smaller run gets :data:`~hsr.claims.ledger.UNTESTED`, with
+    the earlier reading (the paper's count scaled by the number of seeds) kept beside it."""
     if cid not in PAPER_COUNTS:
         raise ValueError(f"cid must be one of {list(PAPER_COUNTS)}, got {cid!r}")
     positive("ours", ours, integer=True, allow_zero=True)
@@ -159,6 +161,18 @@ def count_claim(
     expected = ref if same_scale else ref * n_seeds / s_ref
     verdict = verdict_from_count(ours, expected, holds_within, partly_within)
     gap = abs(ours - expected) / abs(expected)  # what verdict_from_count compares
+    earlier = ()
+    if not same_scale:
+        earlier = (
+            {
+                "test": "the paper's count scaled by the number of seeds, within 10%: holds; "
+                "within 25%: partly (the reading published before; a unique fraction does not "
+                "scale with the number of seeds)",
+                "measured": f"{ours} of {n_seeds} seeds against {expected:.0f} scaled",
+                "verdict": verdict,
+            },
+        )
+        verdict = UNTESTED
     sens = series(
         "holds_within (relative gap to hold)",
         (0.05, 0.15, 0.2),
@@ -177,12 +191,14 @@ def count_claim(
         claim=f"{what}: {ref} of {s_ref} seeds",
         paper_reports=f"{ref} of {s_ref} seeds",
         measured=f"{ours} of {n_seeds} seeds"
-        + ("" if same_scale else f" (paper's count scaled: {expected:.0f})"),
-        test="within 10% of the paper's count: holds; within 25%: partly",
+        + ("" if same_scale else f"; only the paper's {s_ref:,} seeds can test this count"),
+        test="within 10% of the paper's count: holds; within 25%: partly; a run with another "
+        "number of seeds: not tested at this scale",
         verdict=verdict,
         paper_says=str(QUOTES[cid]),
         reading=READINGS[cid],
-        sensitivity=sens,
+        sensitivity=sens if same_scale else (),
+        earlier=earlier,
     )
     values = dict(
         what=what,
