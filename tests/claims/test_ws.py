@@ -327,3 +327,16 @@ def test_sensitivity_follows_the_threshold():
     }
     # ws-fig12: the chosen n_bins is in the grid once
     assert 10 in by[("ws-fig12", "n_bins")] and len(by[("ws-fig12", "n_bins")]) == 5
+
+
+def test_ws_fig07_power_grows_with_the_number_of_points():
+    from hsr.claims.ws import ws_fig07_power
+
+    rng = np.random.default_rng(0)
+    ws = rng.uniform(0, 1, 400)
+    f1 = 0.8 - 0.05 * (ws > 0.9) + rng.normal(0, 0.05, 400)  # the High group is worse
+    few, many = ws_fig07_power(ws, f1, 40, n_sim=200), ws_fig07_power(ws, f1, 400, n_sim=200)
+    assert 0 <= few < many and many > 0.9
+    assert np.isnan(ws_fig07_power(ws, f1, 3))
+    with pytest.raises(ValueError, match="n_unique must be an integer"):
+        ws_fig07_power(ws, f1, -1)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import textwrap
+import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -84,8 +86,14 @@ def test_a_corrupt_entry_is_reported_and_recomputed(tmp_path, reference, damage)
     data = bytearray(path.read_bytes())
     if damage == "truncate":
         data = data[: len(data) // 2]
-    else:  # one byte of the compressed arrays changed
-        data[len(data) // 2] ^= 0xFF
+    else:  # one byte inside the compressed data of the largest array changed
+        with zipfile.ZipFile(path) as z:
+            info = max(z.infolist(), key=lambda i: i.compress_size)
+        name_len, extra_len = struct.unpack(
+            "<HH", data[info.header_offset + 26 : info.header_offset + 30]
+        )
+        start = info.header_offset + 30 + name_len + extra_len
+        data[start + info.compress_size // 2] ^= 0xFF
     path.write_bytes(bytes(data))
     with pytest.warns(CacheWarning, match="unreadable or corrupt"):
         again = run_sweep(SMALL, cache_dir=tmp_path, quiet=True, chunk_size=2)

@@ -462,3 +462,22 @@ def test_boundary_length_of_a_circle():
 def test_spearman_or_nan():
     assert hsr_stats.spearman_or_nan([1, 2, 3], [3, 2, 1])[0] == pytest.approx(-1.0)
     assert all(np.isnan(v) for v in hsr_stats.spearman_or_nan([1, 1, 1], [1, 2, 3]))
+
+
+def test_mann_whitney_power():
+    rng = np.random.default_rng(1)
+    low, high = rng.normal(0.8, 0.05, 300), rng.normal(0.7, 0.1, 40)
+    big = hsr_stats.mann_whitney_power(high, low, 40, 300, n_sim=300)
+    small = hsr_stats.mann_whitney_power(high, low, 5, 40, n_sim=300)
+    assert big > 0.95 and small < big  # fewer points, less power
+    assert hsr_stats.mann_whitney_power(high, low, 40, 300, direction="greater", n_sim=100) == 0
+    # no effect: the power is about the level
+    same = hsr_stats.mann_whitney_power(low, low, 30, 30, alpha=0.05, n_sim=400)
+    assert same < 0.1
+    assert hsr_stats.mann_whitney_power(high, low, 10, 10, n_sim=50, seed=3) == (
+        hsr_stats.mann_whitney_power(high, low, 10, 10, n_sim=50, seed=3)
+    )
+    with pytest.raises(ValueError, match="direction must be one of"):
+        hsr_stats.mann_whitney_power(high, low, 5, 5, direction="up")
+    with pytest.raises(ValueError, match="n_a must be an integer >= 1"):
+        hsr_stats.mann_whitney_power(high, low, 0, 5)

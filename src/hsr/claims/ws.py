@@ -44,6 +44,7 @@ __all__ = [
     "ws_fig11",
     "ws_fig12",
     "ws_fig13",
+    "ws_fig07_power",
 ]
 
 
@@ -1224,3 +1225,28 @@ def ws_fig13(errors, u_min: float = -6.0, u_max: float = 6.0, abs_tol: float = 1
         ),
     )
     return Outcome(claim, dict(worst=worst, n_checks=len(checks), n_passed=n_passed, note=note))
+
+
+def ws_fig07_power(
+    ws_upper, test_f1, n_unique: int, frac_high: float = 0.1, n_sim: int = 400, seed: int = 0
+) -> float:
+    """The power of :func:`ws_fig07`'s test (two-sided Mann-Whitney at 1%, High worse) in a
+    sweep of ``n_unique`` unique points, if the effect were the one in ``ws_upper (M,)``,
+    ``test_f1 (M,)``: the Low and High F1 values are resampled at the group sizes
+    :func:`~hsr.experiments.groups.low_high_groups` gives ``n_unique`` points
+    (:func:`~hsr.experiments.stats.mann_whitney_power`). NaN where a group has fewer than 2
+    points. A miss of the claim where the power is low says little about the claim."""
+    from ..core._checks import integer_at_least
+    from ..experiments.stats import mann_whitney_power
+
+    ws, f1 = finite_vector("ws_upper", ws_upper), finite_vector("test_f1", test_f1)
+    same_length(ws_upper=ws, test_f1=f1)
+    n_unique = integer_at_least("n_unique", n_unique, 0)
+    fraction("frac_high", frac_high)
+    if ws.size < 4 or n_unique < 4:
+        return _NAN
+    low, high = low_high_groups(ws, frac_high)
+    n_low, n_high = (g.size for g in low_high_groups(np.arange(float(n_unique)), frac_high))
+    if min(low.size, high.size, n_low, n_high) < 2:
+        return _NAN
+    return mann_whitney_power(f1[high], f1[low], n_high, n_low, n_sim=n_sim, seed=seed)
