@@ -313,3 +313,67 @@ def test_every_row_quotes_the_paper_and_says_how_it_reads_it():
     assert t.claim.reading == H.READINGS["hsr-fig06"]
     merged = H.hsr_fig15(np.ones(5), np.r_[0.5, 0.4, 0.3, 0.2, 0.1])
     assert merged.claim.paper_says.startswith("HSR, Section VI-C")
+
+
+# ----- sensitivity ------------------------------------------------------------------------------
+def _outcomes():
+    e = np.linspace(-0.9, 0.9, 101)
+    base = RNG.uniform(0.5, 1.0, 30)
+    c = RNG.uniform(1, 2, 20)
+    curves = {m: _lines(k * c) for m, k in zip(METHODS, (5, 2, 1, 0.5), strict=True)}
+    S = 10
+    saddle = np.r_[-0.5, np.zeros(S - 1)]
+    ws = RNG.lognormal(0, 1, 1124)
+    f1 = _by_method(base, dict(baseline=0.0, hessian=0.05, asam=0.1, hsr=0.1))
+    sharp = np.arange(30) < 15
+    return [
+        _fig02(),
+        _fig02(n_ratio=0.5, pair_exp=(1.0, 1.0)),
+        H.hsr_fig03(np.r_[np.full(12, 1e-9), np.full(8, 1e-3)], 5),
+        H.hsr_fig04(np.abs(e) ** 3, e, seed=1),
+        H.hsr_fig04(np.abs(e) + 1.0, e, seed=1),
+        H.hsr_fig05(COV, _curves(3.0), _curves(0.3)),
+        H.hsr_fig06(np.ones(10), np.r_[2 * np.ones(9), 0.5]),
+        H.hsr_fig07(TOP, MID, "x", 100),
+        H.hsr_fig09(0.9 * ws, ws, n_seeds=3000),
+        H.hsr_fig10(_by_method(base, dict(baseline=1.0, hessian=2.0, asam=0.0, hsr=0.0))),
+        H.hsr_fig11(curves, {m: np.zeros(20) for m in curves}, 1.0),
+        H.hsr_fig12(_by_method(base, dict(baseline=0.3, hessian=0.2, asam=0.0, hsr=0.01))),
+        H.hsr_fig13(
+            {m: (saddle if m == "asam" else np.zeros(S)) for m in METHODS},
+            {m: np.ones(S) for m in METHODS},
+            {m: np.ones(S, bool) for m in METHODS},
+        ),
+        H.hsr_fig14(f1, sharp, ~sharp),
+        H.hsr_fig15(base, 0.7 * base),
+    ]
+
+
+def test_sensitivity_marks_the_chosen_value_with_the_rows_verdict():
+    import json
+    from dataclasses import asdict
+
+    seen = set()
+    for t in _outcomes():
+        sens = t.claim.sensitivity
+        assert sens, t.claim.id
+        seen.add(t.claim.id)
+        for knob in {d["knob"] for d in sens}:
+            series = [d for d in sens if d["knob"] == knob]
+            assert len(series) >= 3 and [d["value"] for d in series] == sorted(
+                d["value"] for d in series
+            )
+            chosen = [d for d in series if d["chosen"]]
+            assert len(chosen) == 1, (t.claim.id, knob)
+            assert chosen[0]["verdict"] == t.verdict, (t.claim.id, knob)
+        json.dumps(asdict(t.claim))  # the row is written as JSON
+    assert seen == ROWS
+
+
+def test_sensitivity_moves_with_the_knob():
+    t = H.hsr_fig03(np.r_[np.full(12, 1e-9), np.full(8, 1e-5)], 5)
+    by_tol = {d["value"]: d["verdict"] for d in t.claim.sensitivity}
+    assert by_tol[1e-6] == "partly" and by_tol[1e-4] == "holds" and by_tol[1e-9] == "does not hold"
+    mid = dict(MID, lambda_max=_hist(5, 1.0))  # ends 1/8 of the initial range above 0
+    z = {d["value"]: d["statistic"] for d in H.hsr_fig07(TOP, mid, "x", 9).claim.sensitivity}
+    assert z[0.1] == 6 and z[0.2] == 7

@@ -7,6 +7,7 @@ the ledger row and the numbers behind it for the figure's page.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import replace
 
 import numpy as np
@@ -24,7 +25,15 @@ from ..experiments.groups import top_bottom_groups
 from ..experiments.methods import METHOD_LABELS
 from ..experiments.stats import paired_wilcoxon, spearman_or_nan
 from ..experiments.timing import growth_exponent
-from .ledger import Claim, Outcome, Quote, merge_claims, verdict_from_count, weaker
+from .ledger import (
+    Claim,
+    Outcome,
+    Quote,
+    combine_verdicts,
+    merge_claims,
+    verdict_from_count,
+    weaker,
+)
 from .ledger import verdict_from_fraction as _frac
 from .ledger import verdict_from_pvalue as _pval
 
@@ -245,9 +254,56 @@ READINGS: dict[str, str] = {
 }
 
 
-def _quoted(claim: Claim) -> Claim:
-    """``claim`` with the paper's words it rests on and how its test reads them."""
-    return replace(claim, paper_says=str(QUOTES[claim.id]), reading=READINGS[claim.id])
+def _quoted(claim: Claim, sensitivity=()) -> Claim:
+    """``claim`` with the paper's words it rests on, how its test reads them, and the
+    sensitivity of its verdict to the test's free choices."""
+    return replace(
+        claim,
+        paper_says=str(QUOTES[claim.id]),
+        reading=READINGS[claim.id],
+        sensitivity=tuple(sensitivity),
+    )
+
+
+def _plain(x):
+    """A JSON-friendly scalar: ints as int, reals as float, anything else as text."""
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, numbers.Integral):
+        return int(x)
+    if isinstance(x, numbers.Real):
+        return float(x)
+    return str(x)
+
+
+def knob_series(knob: str, values, chosen, rule) -> tuple[dict, ...]:
+    """The sensitivity of a row to one free choice of its test: for each value of the knob
+    (``values`` and the ``chosen`` one, in increasing order) ``rule(value)`` gives
+    ``(statistic, verdict)``, the number the rule compares and the row's verdict had the
+    test used that value. Returns dicts ``{"knob", "value", "statistic", "verdict",
+    "chosen"}`` (see :class:`hsr.claims.Claim`).
+
+    >>> [d["verdict"] for d in knob_series("alpha", [0.01, 0.05], 0.01,
+    ...                                     lambda a: (0.02, "holds" if 0.02 < a else "partly"))]
+    ['partly', 'holds']
+    """
+    out = []
+    for v in sorted({float(x) for x in values} | {float(chosen)}):
+        statistic, verdict = rule(v)
+        out.append(
+            dict(
+                knob=knob,
+                value=v,
+                statistic=_plain(statistic),
+                verdict=verdict,
+                chosen=bool(v == float(chosen)),
+            )
+        )
+    return tuple(out)
+
+
+#: the significance levels every p-value rule is re-applied at (the papers use 1%)
+ALPHAS = (0.001, 0.005, 0.01, 0.02, 0.05)
 
 
 __all__ = [
@@ -267,6 +323,7 @@ __all__ = [
     "hsr_fig14",
     "hsr_fig15",
     "sample_steering",
+    "knob_series",
 ]
 
 
@@ -341,6 +398,27 @@ def hsr_fig09(
         ),
     ]
     claim = merge_claims(parts, "hsr-fig09", "tight bound; skewed; defines Flat and Sharp seeds")
+
+    def tight_at(r):
+        v = "does not hold" if n_violate else ("holds" if ratio >= r else "partly")
+        return ratio, combine_verdicts([v, v_skew, v_groups])
+
+    def skew_at(a):
+        v = _pval(p_skew, alpha=a, direction_ok=bool(skew > 0), partly_alpha=max(a, 0.05))
+        return p_skew, combine_verdicts([v_tight, v, v_groups])
+
+    def groups_at(w):
+        counts = [verdict_from_count(n, expected, w, max(w, 0.25)) for n in (flat.size, sharp.size)]
+        worst = max(abs(n - expected) / expected for n in (flat.size, sharp.size))
+        return worst, combine_verdicts([v_tight, v_skew, weaker(*counts)])
+
+    sensitivity = (
+        knob_series("tight_ratio", (0.5, 0.6, 0.7, 0.8, 0.9, 0.95), tight_ratio, tight_at)
+        + knob_series("skewtest alpha", ALPHAS, 0.01, skew_at)
+        + knob_series(
+            "group count tolerance (holds within)", (0.05, 0.1, 0.15, 0.2), 0.1, groups_at
+        )
+    )
     values = dict(
         n_violate=n_violate,
         ratio=ratio,
@@ -355,7 +433,7 @@ def hsr_fig09(
         skewed=v_skew,
         groups=v_groups,
     )
-    return Outcome(_quoted(claim), values)
+    return Outcome(_quoted(claim, sensitivity), values)
 
 
 def _methods(name: str, by_method: dict, need) -> dict:
@@ -416,10 +494,16 @@ def hsr_fig12(lambda_max_sharp: dict) -> Outcome:
         ),
     ]
     claim = merge_claims(parts, "hsr-fig12", "HSR and A-SAM lowest; HSR beats Hessian Reg.")
+
+    def beats_at(a):
+        v = _pval(p, alpha=a, direction_ok=bool(d_med < 0), partly_alpha=max(a, 0.05))
+        return p, combine_verdicts([v_lowest, v])
+
+    sensitivity = knob_series("Wilcoxon alpha", ALPHAS, 0.01, beats_at)
     values = dict(
         medians=med, two_lowest=two_lowest, p=p, d_med=d_med, lowest=v_lowest, beats=v_beats
     )
-    return Outcome(_quoted(claim), values)
+    return Outcome(_quoted(claim, sensitivity), values)
 
 
 def hsr_fig14(f1: dict, sharp, flat, harm_margin: float = 0.01) -> Outcome:
@@ -494,7 +578,20 @@ def hsr_fig14(f1: dict, sharp, flat, harm_margin: float = 0.01) -> Outcome:
     claim = merge_claims(
         parts, "hsr-fig14", "HSR and A-SAM improve Sharp seeds; no harm on Flat seeds"
     )
-    return Outcome(_quoted(claim), dict(rows=rows, sharp_improves=v_sharp, flat_no_harm=v_flat))
+
+    def sharp_at(a):
+        n = sum(bool(rows[m]["p"] < a) for m in ("hsr", "asam"))
+        return n, combine_verdicts([_frac(n / 2, holds_at=1.0, partly_at=0.5), v_flat])
+
+    def flat_at(margin):
+        n = sum(bool(rows[m]["flat_change"] >= -margin) for m in ("hsr", "asam"))
+        return n, combine_verdicts([v_sharp, _frac(n / 2, holds_at=1.0, partly_at=0.5)])
+
+    sensitivity = knob_series("Wilcoxon alpha", ALPHAS, 0.01, sharp_at) + knob_series(
+        "harm_margin", (0.0, 0.005, 0.01, 0.02, 0.05), float(harm_margin), flat_at
+    )
+    values = dict(rows=rows, sharp_improves=v_sharp, flat_no_harm=v_flat)
+    return Outcome(_quoted(claim, sensitivity), values)
 
 
 # ----- argument checks of the comparison's arrays (Figs. 10-15) ----------------------------------
@@ -643,7 +740,18 @@ def hsr_fig02(
         faster=v_fast,
         growth_verdict=v_grow,
     )
-    return Outcome(_quoted(claim), values)
+
+    def window_at(w):
+        n = int(1 - w <= e_h <= 1 + w) + int(2 - w <= e_n <= 2 + w)
+        return n, combine_verdicts([v_fast, _frac(n / 2, holds_at=1.0, partly_at=0.5)])
+
+    def faster_at(share):
+        return frac, combine_verdicts([_frac(frac, holds_at=1.0, partly_at=share), v_grow])
+
+    sensitivity = knob_series(
+        "exponent window half-width", (0.25, 0.5, 0.75, 1.0), 0.5, window_at
+    ) + knob_series("faster: share of sizes for partly", (0.25, 0.5, 0.75), 0.5, faster_at)
+    return Outcome(_quoted(claim, sensitivity), values)
 
 
 # ----- HSR Fig. 3: the closed-form gradients -----------------------------------------------------
@@ -685,7 +793,13 @@ def hsr_fig03(rel, n_networks: int, rel_tol: float = 1e-6) -> Outcome:
         verdict=verdict,
     )
     values = dict(n_passed=int(passed.sum()), n_checks=int(passed.size), frac=frac, worst=worst)
-    return Outcome(_quoted(claim), values)
+
+    def tol_at(tol):
+        f = float(np.mean(rel < tol))
+        return f, _frac(f)
+
+    sensitivity = knob_series("rel_tol", (1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4), rel_tol, tol_at)
+    return Outcome(_quoted(claim, sensitivity), values)
 
 
 # ----- HSR Fig. 4: which samples steer grad lambda_WS --------------------------------------------
@@ -727,6 +841,7 @@ def hsr_fig04(
     ``norms_all``, ``e_all`` ``(M, N)``: the same at every unique critical point, reported as
     context (the share passing both checks), not part of the verdict."""
     rho, p, share = sample_steering(norms, e, low_frac)
+    norms, e = np.asarray(norms, float), np.asarray(e, float)
     fraction("share_max", share_max)
     if (norms_all is None) != (e_all is None):
         raise ValueError("norms_all and e_all must be given together")
@@ -770,7 +885,26 @@ def hsr_fig04(
     values = dict(
         rho=rho, p=p, share=share, ok_rho=ok_rho, ok_share=ok_share, all_txt=all_txt, both=both
     )
-    return Outcome(_quoted(claim), values)
+
+    def verdict_of(ok_a, ok_b):
+        return _frac((bool(ok_a) + bool(ok_b)) / 2, holds_at=1.0, partly_at=0.5)
+
+    def alpha_at(a):
+        return p, verdict_of(rho > 0 and p < a, ok_share)
+
+    def share_max_at(m):
+        return share, verdict_of(ok_rho, share < m)
+
+    def low_frac_at(f):
+        sh = sample_steering(norms, e, f)[2]
+        return sh, verdict_of(ok_rho, sh < float(share_max))
+
+    sensitivity = (
+        knob_series("Spearman alpha", ALPHAS, 0.01, alpha_at)
+        + knob_series("share_max", (0.005, 0.01, 0.02, 0.05, 0.1), share_max, share_max_at)
+        + knob_series("low_frac", (0.05, 0.1, 0.2, 0.3), low_frac, low_frac_at)
+    )
+    return Outcome(_quoted(claim, sensitivity), values)
 
 
 # ----- HSR Fig. 5: aligned inputs ---------------------------------------------------------------
@@ -825,7 +959,13 @@ def hsr_fig05(
         verdict=verdict,
     )
     values = dict(ref=(rho_l, p_l, inc_l), act=(rho_s, p_s, inc_s), checks=checks, n_ok=n_ok)
-    return Outcome(_quoted(claim), values)
+
+    def alpha_at(a):
+        n = int(bool(rho_l > 0 and p_l < a)) + int(bool(rho_s > 0 and p_s < a)) + int(inc_l > inc_s)
+        return n, _frac(n / 3, holds_at=1.0, partly_at=0.6)
+
+    sensitivity = knob_series("Spearman alpha", ALPHAS, 0.01, alpha_at)
+    return Outcome(_quoted(claim, sensitivity), values)
 
 
 # ----- HSR Fig. 6: mean and spread terms -------------------------------------------------------
@@ -865,7 +1005,10 @@ def hsr_fig06(mean_norm, spread_norm) -> Outcome:
         med_mean=float(np.median(n_mean)),
         med_spread=float(np.median(n_spread)),
     )
-    return Outcome(_quoted(claim), values)
+    sensitivity = knob_series(
+        "share for holds", (0.8, 0.9, 0.95, 0.99), 0.95, lambda h: (frac, _frac(frac, holds_at=h))
+    )
+    return Outcome(_quoted(claim, sensitivity), values)
 
 
 # ----- HSR Fig. 7: HSR narrows the spectrum -----------------------------------------------------
@@ -947,7 +1090,16 @@ def hsr_fig07(top: dict, middle: dict, origin: str, n_iter: int, near_zero: floa
             range_mid=(range0, range1),
         ),
     )
-    return Outcome(_quoted(claim), values)
+
+    def near_zero_at(z):
+        ok = dict(checks)
+        ok["middle: lambda_max -> 0+"] = 0 < lmax_m[1] <= z * range0
+        ok["middle: lambda_min -> 0-"] = -z * range0 <= lmin_m[1] <= 0
+        n = sum(map(bool, ok.values()))
+        return n, _frac(n / len(ok), holds_at=1.0, partly_at=0.5)
+
+    sensitivity = knob_series("near_zero", (0.01, 0.05, 0.1, 0.2, 0.5), near_zero, near_zero_at)
+    return Outcome(_quoted(claim, sensitivity), values)
 
 
 # ----- HSR Fig. 10: lambda_max kept low ----------------------------------------------------------
@@ -1009,7 +1161,13 @@ def hsr_fig10(final_lambda_max: dict) -> Outcome:
         p=pvalues,
         n_sig=n_sig,
     )
-    return Outcome(_quoted(claim), values)
+
+    def alpha_at(a):
+        n = sum(bool(q < a) for q in pvalues.values())
+        return n, _frac(n / 3, holds_at=1.0, partly_at=0.6)
+
+    sensitivity = knob_series("Wilcoxon alpha", ALPHAS, 0.01, alpha_at)
+    return Outcome(_quoted(claim, sensitivity), values)
 
 
 # ----- HSR Fig. 11: flat minima along the top eigenvector ----------------------------------------
@@ -1060,7 +1218,26 @@ def hsr_fig11(curves: dict, loss0: dict, step_max: float) -> Outcome:
         ),
         verdict=verdict,
     )
-    return Outcome(_quoted(claim), dict(rise=rise, medians=med, frac=frac, lowest=lowest))
+
+    def rule(share, i=0):
+        r = {m: np.maximum(curves[m][:, i], curves[m][:, -1 - i]) - loss0[m] for m in methods}
+        md = {m: float(np.median(r[m])) for m in methods}
+        f = float(np.mean(r["hsr"] < r["baseline"]))
+        low = min(md, key=md.get)
+        return f, (
+            "holds" if f >= share and low == "hsr" else "partly" if f >= 0.5 else "does not hold"
+        )
+
+    T = next(iter(curves.values())).shape[1]
+
+    def t_max_at(scale):  # the nearest pair of symmetric steps at scale * step_max
+        return rule(0.9, int(round((1 - scale) * (T - 1) / 2)))
+
+    sensitivity = knob_series("share for holds", (0.75, 0.8, 0.9, 0.95, 1.0), 0.9, rule)
+    if T >= 5:
+        sensitivity += knob_series("t_max / step_max", (0.25, 0.5, 0.75), 1.0, t_max_at)
+    values = dict(rise=rise, medians=med, frac=frac, lowest=lowest)
+    return Outcome(_quoted(claim, sensitivity), values)
 
 
 # ----- HSR Fig. 13: saddles ------------------------------------------------------------------
@@ -1114,7 +1291,15 @@ def hsr_fig13(
         test=("A-SAM >= 1 saddle and HSR Reg. 0: holds; HSR Reg. fewer than A-SAM but > 0: partly"),
         verdict=verdict,
     )
-    return Outcome(_quoted(claim), dict(saddles=saddles, n_runs=S))
+
+    def rel_at(r):
+        n = {m: int((conv[m] & (lmin[m] < -r * lmax[m])).sum()) for m in ("asam", "hsr")}
+        a, h = n["asam"], n["hsr"]
+        v = "holds" if a >= 1 and h == 0 else "partly" if h > 0 and a > h else "does not hold"
+        return f"A-SAM {a}, HSR Reg. {h}", v
+
+    sensitivity = knob_series("saddle_rel", (1e-5, 1e-4, 1e-3, 1e-2, 1e-1), saddle_rel, rel_at)
+    return Outcome(_quoted(claim, sensitivity), dict(saddles=saddles, n_runs=S))
 
 
 # ----- HSR Fig. 15: simpler boundaries -----------------------------------------------------
@@ -1160,4 +1345,13 @@ def hsr_fig15(length_baseline, length_hsr) -> Outcome:
         none_baseline=int(np.sum(lb == 0)),
         none_hsr=int(np.sum(lh == 0)),
     )
-    return Outcome(_quoted(claim), values)
+    sensitivity = knob_series(
+        "Wilcoxon alpha",
+        ALPHAS,
+        0.01,
+        lambda a: (
+            p,
+            _pval(p, alpha=a, direction_ok=bool(med_h < med_b), partly_alpha=max(a, 0.05)),
+        ),
+    )
+    return Outcome(_quoted(claim, sensitivity), values)
