@@ -2,7 +2,10 @@
 
 Each function takes the measured arrays, applies the test stated in its docstring (chosen
 before the runs, never tuned to the outcome) and returns an :class:`~hsr.claims.ledger.Outcome`:
-the ledger row and the numbers behind it for the figure's page.
+the ledger row and the numbers behind it for the figure's page. Every row carries the
+sentences of the paper it rests on (:data:`QUOTES`, verbatim, with the section), how its test
+reads them (:data:`READINGS`), and its sensitivity: the row's verdict re-computed from the
+same arrays over a range of each threshold or free choice of the test (:func:`knob_series`).
 """
 
 from __future__ import annotations
