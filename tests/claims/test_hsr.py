@@ -112,6 +112,9 @@ def test_sample_steering_and_hsr_fig04():
     ctx = H.hsr_fig04(norms, e, seed=7, norms_all=G, e_all=E)
     assert ctx.values["all_txt"].startswith("50% of the 2 unique critical points")
     assert ctx.verdict == "holds"  # the context does not enter the verdict
+    G[0, 0] = np.nan  # a point with a non-finite value counts as failing, without an error
+    ctx = H.hsr_fig04(norms, e, seed=7, norms_all=G, e_all=E)
+    assert ctx.values["all_txt"].startswith("0% of the 2") and ctx.verdict == "holds"
 
 
 def test_hsr_fig04_bad_input():

@@ -854,7 +854,14 @@ def hsr_fig04(
             raise ValueError(
                 f"norms_all and e_all must be 2-D of one shape (M, N), got {G.shape}, {E.shape}"
             )
-        res = np.array([sample_steering(g, ee, low_frac) for g, ee in zip(G, E, strict=True)])
+        res = np.array(
+            [
+                sample_steering(g, ee, low_frac)
+                if np.all(np.isfinite(g)) and np.all(np.isfinite(ee))
+                else (_NAN, _NAN, _NAN)  # a point with non-finite values passes no check
+                for g, ee in zip(G, E, strict=True)
+            ]
+        )
         both = (res[:, 0] > 0) & (res[:, 1] < 0.01) & (res[:, 2] < float(share_max))
         all_txt = f"{both.mean():.0%} of the {G.shape[0]} unique critical points pass both checks"
     else:
