@@ -5,12 +5,12 @@ before the runs, never tuned to the outcome) and returns an :class:`~hsr.claims.
 the ledger row and the numbers behind it for the figure's page. Every row carries the
 sentences of the paper it rests on (:data:`QUOTES`, verbatim, with the section), how its test
 reads them (:data:`READINGS`), and its sensitivity: the row's verdict re-computed from the
-same arrays over a range of each threshold or free choice of the test (:func:`knob_series`).
+same arrays over a range of each threshold or free choice of the test
+(:func:`hsr.claims.sensitivity.series`).
 """
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import replace
 
 import numpy as np
@@ -39,6 +39,7 @@ from .ledger import (
 )
 from .ledger import verdict_from_fraction as _frac
 from .ledger import verdict_from_pvalue as _pval
+from .sensitivity import series
 
 _NAN = float("nan")
 
@@ -268,43 +269,6 @@ def _quoted(claim: Claim, sensitivity=()) -> Claim:
     )
 
 
-def _plain(x):
-    """A JSON-friendly scalar: ints as int, reals as float, anything else as text."""
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, numbers.Integral):
-        return int(x)
-    if isinstance(x, numbers.Real):
-        return float(x)
-    return str(x)
-
-
-def knob_series(knob: str, values, chosen, rule) -> tuple[dict, ...]:
-    """The sensitivity of a row to one free choice of its test: for each value of the knob
-    (``values`` and the ``chosen`` one, in increasing order) ``rule(value)`` gives
-    ``(statistic, verdict)``, the number the rule compares and the row's verdict had the
-    test used that value. Returns dicts ``{"knob", "value", "statistic", "verdict",
-    "chosen"}`` (see :class:`hsr.claims.Claim`).
-
-    >>> [d["verdict"] for d in knob_series("alpha", [0.01, 0.05], 0.01,
-    ...                                     lambda a: (0.02, "holds" if 0.02 < a else "partly"))]
-    ['partly', 'holds']
-    """
-    out = []
-    for v in sorted({float(x) for x in values} | {float(chosen)}):
-        statistic, verdict = rule(v)
-        out.append(
-            dict(
-                knob=knob,
-                value=v,
-                statistic=_plain(statistic),
-                verdict=verdict,
-                chosen=bool(v == float(chosen)),
-            )
-        )
-    return tuple(out)
-
-
 #: the significance levels every p-value rule is re-applied at (the papers use 1%)
 ALPHAS = (0.001, 0.005, 0.01, 0.02, 0.05)
 
@@ -326,7 +290,6 @@ __all__ = [
     "hsr_fig14",
     "hsr_fig15",
     "sample_steering",
-    "knob_series",
 ]
 
 
@@ -416,11 +379,9 @@ def hsr_fig09(
         return worst, combine_verdicts([v_tight, v_skew, weaker(*counts)])
 
     sensitivity = (
-        knob_series("tight_ratio", (0.5, 0.6, 0.7, 0.8, 0.9, 0.95), tight_ratio, tight_at)
-        + knob_series("skewtest alpha", ALPHAS, 0.01, skew_at)
-        + knob_series(
-            "group count tolerance (holds within)", (0.05, 0.1, 0.15, 0.2), 0.1, groups_at
-        )
+        series("tight_ratio", (0.5, 0.6, 0.7, 0.8, 0.9, 0.95), tight_ratio, tight_at)
+        + series("skewtest alpha", ALPHAS, 0.01, skew_at)
+        + series("group count tolerance (holds within)", (0.05, 0.1, 0.15, 0.2), 0.1, groups_at)
     )
     values = dict(
         n_violate=n_violate,
@@ -502,7 +463,7 @@ def hsr_fig12(lambda_max_sharp: dict) -> Outcome:
         v = _pval(p, alpha=a, direction_ok=bool(d_med < 0), partly_alpha=max(a, 0.05))
         return p, combine_verdicts([v_lowest, v])
 
-    sensitivity = knob_series("Wilcoxon alpha", ALPHAS, 0.01, beats_at)
+    sensitivity = series("Wilcoxon alpha", ALPHAS, 0.01, beats_at)
     values = dict(
         medians=med, two_lowest=two_lowest, p=p, d_med=d_med, lowest=v_lowest, beats=v_beats
     )
@@ -590,7 +551,7 @@ def hsr_fig14(f1: dict, sharp, flat, harm_margin: float = 0.01) -> Outcome:
         n = sum(bool(rows[m]["flat_change"] >= -margin) for m in ("hsr", "asam"))
         return n, combine_verdicts([v_sharp, _frac(n / 2, holds_at=1.0, partly_at=0.5)])
 
-    sensitivity = knob_series("Wilcoxon alpha", ALPHAS, 0.01, sharp_at) + knob_series(
+    sensitivity = series("Wilcoxon alpha", ALPHAS, 0.01, sharp_at) + series(
         "harm_margin", (0.0, 0.005, 0.01, 0.02, 0.05), float(harm_margin), flat_at
     )
     values = dict(rows=rows, sharp_improves=v_sharp, flat_no_harm=v_flat)
@@ -751,9 +712,9 @@ def hsr_fig02(
     def faster_at(share):
         return frac, combine_verdicts([_frac(frac, holds_at=1.0, partly_at=share), v_grow])
 
-    sensitivity = knob_series(
+    sensitivity = series(
         "exponent window half-width", (0.25, 0.5, 0.75, 1.0), 0.5, window_at
-    ) + knob_series("faster: share of sizes for partly", (0.25, 0.5, 0.75), 0.5, faster_at)
+    ) + series("faster: share of sizes for partly", (0.25, 0.5, 0.75), 0.5, faster_at)
     return Outcome(_quoted(claim, sensitivity), values)
 
 
@@ -801,7 +762,7 @@ def hsr_fig03(rel, n_networks: int, rel_tol: float = 1e-6) -> Outcome:
         f = float(np.mean(rel < tol))
         return f, _frac(f)
 
-    sensitivity = knob_series("rel_tol", (1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4), rel_tol, tol_at)
+    sensitivity = series("rel_tol", (1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4), rel_tol, tol_at)
     return Outcome(_quoted(claim, sensitivity), values)
 
 
@@ -910,9 +871,9 @@ def hsr_fig04(
         return sh, verdict_of(ok_rho, sh < float(share_max))
 
     sensitivity = (
-        knob_series("Spearman alpha", ALPHAS, 0.01, alpha_at)
-        + knob_series("share_max", (0.005, 0.01, 0.02, 0.05, 0.1), share_max, share_max_at)
-        + knob_series("low_frac", (0.05, 0.1, 0.2, 0.3), low_frac, low_frac_at)
+        series("Spearman alpha", ALPHAS, 0.01, alpha_at)
+        + series("share_max", (0.005, 0.01, 0.02, 0.05, 0.1), share_max, share_max_at)
+        + series("low_frac", (0.05, 0.1, 0.2, 0.3), low_frac, low_frac_at)
     )
     return Outcome(_quoted(claim, sensitivity), values)
 
@@ -974,7 +935,7 @@ def hsr_fig05(
         n = int(bool(rho_l > 0 and p_l < a)) + int(bool(rho_s > 0 and p_s < a)) + int(inc_l > inc_s)
         return n, _frac(n / 3, holds_at=1.0, partly_at=0.6)
 
-    sensitivity = knob_series("Spearman alpha", ALPHAS, 0.01, alpha_at)
+    sensitivity = series("Spearman alpha", ALPHAS, 0.01, alpha_at)
     return Outcome(_quoted(claim, sensitivity), values)
 
 
@@ -1015,7 +976,7 @@ def hsr_fig06(mean_norm, spread_norm) -> Outcome:
         med_mean=float(np.median(n_mean)),
         med_spread=float(np.median(n_spread)),
     )
-    sensitivity = knob_series(
+    sensitivity = series(
         "share for holds", (0.8, 0.9, 0.95, 0.99), 0.95, lambda h: (frac, _frac(frac, holds_at=h))
     )
     return Outcome(_quoted(claim, sensitivity), values)
@@ -1108,7 +1069,7 @@ def hsr_fig07(top: dict, middle: dict, origin: str, n_iter: int, near_zero: floa
         n = sum(map(bool, ok.values()))
         return n, _frac(n / len(ok), holds_at=1.0, partly_at=0.5)
 
-    sensitivity = knob_series("near_zero", (0.01, 0.05, 0.1, 0.2, 0.5), near_zero, near_zero_at)
+    sensitivity = series("near_zero", (0.01, 0.05, 0.1, 0.2, 0.5), near_zero, near_zero_at)
     return Outcome(_quoted(claim, sensitivity), values)
 
 
@@ -1176,7 +1137,7 @@ def hsr_fig10(final_lambda_max: dict) -> Outcome:
         n = sum(bool(q < a) for q in pvalues.values())
         return n, _frac(n / 3, holds_at=1.0, partly_at=0.6)
 
-    sensitivity = knob_series("Wilcoxon alpha", ALPHAS, 0.01, alpha_at)
+    sensitivity = series("Wilcoxon alpha", ALPHAS, 0.01, alpha_at)
     return Outcome(_quoted(claim, sensitivity), values)
 
 
@@ -1243,9 +1204,9 @@ def hsr_fig11(curves: dict, loss0: dict, step_max: float) -> Outcome:
     def t_max_at(scale):  # the nearest pair of symmetric steps at scale * step_max
         return rule(0.9, int(round((1 - scale) * (T - 1) / 2)))
 
-    sensitivity = knob_series("share for holds", (0.75, 0.8, 0.9, 0.95, 1.0), 0.9, rule)
+    sensitivity = series("share for holds", (0.75, 0.8, 0.9, 0.95, 1.0), 0.9, rule)
     if T >= 5:
-        sensitivity += knob_series("t_max / step_max", (0.25, 0.5, 0.75), 1.0, t_max_at)
+        sensitivity += series("t_max / step_max", (0.25, 0.5, 0.75), 1.0, t_max_at)
     values = dict(rise=rise, medians=med, frac=frac, lowest=lowest)
     return Outcome(_quoted(claim, sensitivity), values)
 
@@ -1308,7 +1269,7 @@ def hsr_fig13(
         v = "holds" if a >= 1 and h == 0 else "partly" if h > 0 and a > h else "does not hold"
         return f"A-SAM {a}, HSR Reg. {h}", v
 
-    sensitivity = knob_series("saddle_rel", (1e-5, 1e-4, 1e-3, 1e-2, 1e-1), saddle_rel, rel_at)
+    sensitivity = series("saddle_rel", (1e-5, 1e-4, 1e-3, 1e-2, 1e-1), saddle_rel, rel_at)
     return Outcome(_quoted(claim, sensitivity), dict(saddles=saddles, n_runs=S))
 
 
@@ -1355,7 +1316,7 @@ def hsr_fig15(length_baseline, length_hsr) -> Outcome:
         none_baseline=int(np.sum(lb == 0)),
         none_hsr=int(np.sum(lh == 0)),
     )
-    sensitivity = knob_series(
+    sensitivity = series(
         "Wilcoxon alpha",
         ALPHAS,
         0.01,

@@ -13,18 +13,23 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
 __all__ = ["series"]
 
 
 def _plain(v):
-    """A number as a plain int or float (JSON-ready), anything else unchanged."""
-    if isinstance(v, bool):
-        return v
+    """A JSON-ready scalar: booleans as bool, integers as int, reals as float, text and None
+    unchanged, anything else as text."""
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
     if isinstance(v, numbers.Integral):
         return int(v)
     if isinstance(v, numbers.Real):
         return float(v)
-    return v
+    if v is None or isinstance(v, str):
+        return v
+    return str(v)
 
 
 def series(knob: str, grid, chosen, rule) -> tuple[dict, ...]:
