@@ -26,7 +26,13 @@ from .gradients import (
     ws_gradient_per_sample,
     ws_gradient_terms,
 )
-from .hessian import hessian, hessian_spectrum
+from .hessian import (
+    LAMBDA_MAX_METHODS,
+    hessian,
+    hessian_spectrum,
+    hessian_vector_product,
+    lambda_max,
+)
 from .model import Net, grad_loss, loss, predict_proba
 from .numerical import (
     numerical_grad_ws_upper_bound,
@@ -76,6 +82,9 @@ __all__ = [
     "predict_proba",
     "hessian",
     "hessian_spectrum",
+    "hessian_vector_product",
+    "lambda_max",
+    "LAMBDA_MAX_METHODS",
     "trace_hessian",
     "trace_hessian_squared",
     "TRACE_SQUARED_METHODS",
