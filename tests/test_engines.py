@@ -132,3 +132,8 @@ def test_import_hsr_does_not_import_numba():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_resolve_engine_checks_kind():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        gradients.resolve_engine("auto", hsr.Net(2, 3), 1, 10, kind="hessian")

@@ -82,6 +82,7 @@ __all__ = [
 # not installed). So ``import hsr.core`` never imports numba, and the core never imports
 # the experiments floor: without the registration "auto" simply means numpy.
 ENGINES = ("numpy", "numba", "auto")
+_KINDS = ("trace", "trace_squared", "ws_upper")
 _ENGINE_LOADERS: dict[str, Callable[[], Callable | None]] = {}
 _ENGINE_CACHE: dict[str, Callable | None] = {}
 # "auto" uses numba where its predicted cost is below numpy's (benchmarks/RESULTS.md, section
@@ -140,6 +141,8 @@ def resolve_engine(
     """
     _check_method(method)
     _check_engine(engine, method)
+    if kind not in _KINDS:
+        raise ValueError(f"kind must be one of {list(_KINDS)}, got {kind!r}")
     if engine == "numpy":
         return "numpy"
     fn = _engine_function("numba")
