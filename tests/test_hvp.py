@@ -73,6 +73,16 @@ def test_hvp_equals_assembled_hessian_times_v(activation):
     assert_rel(hsr.hessian_vector_product(net, theta, X, y, eye), H, 1e-12)
 
 
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_hvp_matches_central_differences_of_the_gradient(activation):
+    """H v ~ (grad L(theta + eps v) - grad L(theta - eps v)) / (2 eps), error O(eps^2)."""
+    net, theta, X, y = make_problem(3, 4, 10, activation)
+    v = np.random.default_rng(5).normal(size=net.n_params)
+    eps = 1e-5
+    fd = hsr.grad_loss(net, theta + eps * v, X, y) - hsr.grad_loss(net, theta - eps * v, X, y)
+    assert_rel(hsr.hessian_vector_product(net, theta, X, y, v), fd / (2 * eps), 1e-6)
+
+
 def test_hvp_is_linear_in_v():
     net, theta, X, y = make_problem(2, 3, 9, "gelu")
     rng = np.random.default_rng(4)
