@@ -7,7 +7,10 @@ Hessian for this network), with ``g_i = dz_i/dtheta`` and ``M_i`` the Hessian of
 * theta1-theta2 block ``kron(xt, [0 | diag(f')])``,
 * theta2-theta2 block ``0``.
 
-Assembling H costs O(N n^2); nothing here differentiates numerically.
+Assembling H costs O(N n^2); nothing here differentiates numerically. Products ``H V`` need
+not assemble it: :func:`hessian_vector_product` applies the same per-sample terms to V in
+O(N n) per vector, and :func:`lambda_max` finds the largest eigenvalue from them by Lanczos or
+power iteration (or from the assembled H by ``eigvalsh``).
 
 >>> import numpy as np
 >>> net = Net(2, 3, "tanh")
