@@ -446,6 +446,80 @@ def run_crossover(st: Settings, quick: bool) -> list[CrossCell]:
     return cells
 
 
+ENGINE_CROSS_N = (30, 100, 300, 1000, 3000)
+ENGINE_CROSS_H = (3, 10, 30, 60, 100)
+ENGINE_CROSS_B = (1, 64)
+
+
+def run_engine_crossover(st: Settings, quick: bool, md: bool) -> list[str]:
+    """numpy vs numba engine for grad lambda_WS on a grid of (B, N, d_hidden), with what
+    ``engine="auto"`` picks and what a wrong pick costs (the slower / the faster time)."""
+    ns, hs, bs = ENGINE_CROSS_N, ENGINE_CROSS_H, ENGINE_CROSS_B
+    if quick:
+        ns, hs, bs = (30, 300), (3, 100), (1, 64)
+    rows, wrong, worst = [], 0, 1.0
+    for B in bs:
+        for N in ns:
+            for h in hs:
+                if B > 1 and N * N * B > 64 * 300 * 300:  # keep the (B, N, N) temporaries small
+                    continue
+                net, theta, X, y = problem(h, N, 0 if B == 1 else B, seed=2)
+                calls = {
+                    eng: functools.partial(hsr.grad_ws_upper_bound, net, theta, X, y, engine=eng)
+                    for eng in ("numpy", "numba")
+                }
+                for call in calls.values():
+                    call()
+                t = median_times(calls, st, st.cross_budget, settle=0.0)
+                pick = hsr.gradients.resolve_engine("auto", net, B, N)
+                best = min(t, key=t.get)
+                regret = t[pick] / t[best]
+                wrong += pick != best
+                worst = max(worst, regret)
+                log(
+                    f"[engine] B={B:3d} N={N:5d} h={h:3d}: numpy {t['numpy'] * 1e3:9.3f} ms, "
+                    f"numba {t['numba'] * 1e3:9.3f} ms, auto -> {pick}"
+                )
+                rows.append(
+                    [
+                        str(B),
+                        str(N),
+                        str(h),
+                        str(net.n_params),
+                        ms(t["numpy"]),
+                        ms(t["numba"]),
+                        f"{t['numpy'] / t['numba']:.2f}",
+                        best,
+                        pick,
+                        f"{regret:.2f}",
+                    ]
+                )
+    out = [heading("Engine crossover: numpy vs numba, grad lambda_WS (ms per call)", md)]
+    out.append(
+        render(
+            [
+                "B",
+                "N",
+                "d_hidden",
+                "n",
+                "numpy",
+                "numba",
+                "numpy/numba",
+                "faster",
+                "auto picks",
+                "auto / best",
+            ],
+            rows,
+            md,
+        )
+    )
+    out.append(
+        f"\nengine='auto' picks the slower engine in {wrong} of {len(rows)} cells "
+        f"(worst: {worst:.2f}x the faster one)."
+    )
+    return out
+
+
 def suggest_weight(
     cells: list[CrossCell], offset: float
 ) -> tuple[float, float, tuple[float, float]]:
@@ -630,12 +704,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="few repeats: a smoke run")
     ap.add_argument("--markdown", action="store_true", help="print the tables as markdown")
     ap.add_argument("--no-crossover", action="store_true", help="skip the crossover section")
+    ap.add_argument(
+        "--engine-crossover-only",
+        action="store_true",
+        help="only the numpy-vs-numba engine grid (the engine section runs otherwise too)",
+    )
     ap.add_argument("--numpy-only-child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     st = QUICK if args.quick else FULL
     if args.numpy_only_child:
         return numpy_only_child(st)
     md = args.markdown
+    if args.engine_crossover_only:
+        print("\n".join(run_engine_crossover(st, args.quick, md)), flush=True)
+        return 0
     start = time.perf_counter()
     foreign = ForeignCPU()
     load = os.getloadavg()
@@ -889,6 +971,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # ----- crossover
     if not args.no_crossover:
+        print("\n".join(run_engine_crossover(st, args.quick, md)), flush=True)
         cross = run_crossover(st, args.quick)
         print("\n".join(crossover_report(cross, md)), flush=True)
 

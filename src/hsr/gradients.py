@@ -55,6 +55,7 @@ from .hessian import assemble_hessian
 from .model import Forward, Net
 from .traces import (
     _check_method,
+    choose_trace_squared_method,
     pair_terms,
     resolve_method,
     trace_from_forward,
@@ -85,17 +86,21 @@ ENGINES = ("numpy", "numba", "auto")
 _KINDS = ("trace", "trace_squared", "ws_upper")
 _ENGINE_LOADERS: dict[str, Callable[[], Callable | None]] = {}
 _ENGINE_CACHE: dict[str, Callable | None] = {}
-# "auto" uses numba where its predicted cost is below numpy's (benchmarks/RESULTS.md, section
-# 1b; fitted to single-threaded timings on the project's 2-core machine). For B networks on
-# N samples with n parameters and h hidden units:
-#   numba ~ B (NUMBA_SAMPLE_SECONDS N n + NUMBA_OP_SECONDS N n^2)       (assembled form)
-#   numpy ~ NUMPY_OVERHEAD_SECONDS
-#           + B min(NUMPY_PAIRWISE_SECONDS N^2 h, NUMPY_ASSEMBLED_SECONDS N n^2)
-NUMBA_SAMPLE_SECONDS = 3e-8
-NUMBA_OP_SECONDS = 3e-10
+# "auto" uses numba where its predicted cost is below numpy's. Per network, on N samples with
+# n parameters and h hidden units (numpy's tr(H^2) method as ``method="auto"`` picks it):
+#   numba            NUMBA_SAMPLE_SECONDS N n + NUMBA_OP_SECONDS N n^2      (assembled form)
+#   numpy assembled  NUMPY_SAMPLE_SECONDS N n + NUMPY_OP_SECONDS N n^2
+#   numpy pairwise   NUMPY_PAIR_SECONDS N^2 h + NUMPY_PAIR_SAMPLE_SECONDS N h
+# plus NUMPY_OVERHEAD_SECONDS per numpy call. Fitted to the engine grid of
+# benchmarks/bench_gradients.py (RESULTS.md, section 1b: single-threaded, 40 cells B in
+# {1, 64}, N 30-3000, d_hidden 3-100).
+NUMBA_SAMPLE_SECONDS = 3.6e-8
+NUMBA_OP_SECONDS = 2e-10
 NUMPY_OVERHEAD_SECONDS = 6e-4
-NUMPY_PAIRWISE_SECONDS = 2e-9
-NUMPY_ASSEMBLED_SECONDS = 5e-9
+NUMPY_SAMPLE_SECONDS = 6e-8
+NUMPY_OP_SECONDS = 2e-10
+NUMPY_PAIR_SECONDS = 2e-9
+NUMPY_PAIR_SAMPLE_SECONDS = 1.5e-7
 
 
 def register_engine(name: str, loader: Callable[[], Callable | None]) -> None:
@@ -159,9 +164,12 @@ def resolve_engine(
     if kind == "trace":  # O(N n) either way: numba saves numpy's per-call overhead
         return "numba"
     numba_cost = B * N * n * (NUMBA_SAMPLE_SECONDS + NUMBA_OP_SECONDS * n)
-    per_net = NUMPY_ASSEMBLED_SECONDS * N * n * n
-    if method != "assembled":
-        per_net = min(per_net, NUMPY_PAIRWISE_SECONDS * N * N * h)
+    if method == "auto":
+        method = choose_trace_squared_method(N, net, B)
+    if method == "pairwise":
+        per_net = N * h * (NUMPY_PAIR_SECONDS * N + NUMPY_PAIR_SAMPLE_SECONDS)
+    else:
+        per_net = N * n * (NUMPY_SAMPLE_SECONDS + NUMPY_OP_SECONDS * n)
     numpy_cost = NUMPY_OVERHEAD_SECONDS + B * per_net
     return "numba" if numba_cost <= numpy_cost else "numpy"
 
