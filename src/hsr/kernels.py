@@ -4,8 +4,9 @@ The same update rules as :mod:`hsr.training` (whose numpy loop is the reference)
 per network so that one call runs every iteration of every network with no Python overhead.
 Each network's arithmetic is independent of the others, so results are bit-identical
 whatever the batch, chunking, executor or thread count. The formulas are those of
-:mod:`hsr.gradients` (assembled form of grad tr(H^2)); ``tests/test_kernels.py`` checks each
-direction against the numpy reference and whole runs against the numpy loop.
+:mod:`hsr.gradients` (assembled form of grad tr(H^2)). ``gradients_kernel`` is the numba
+engine of the public gradients (``engine="numba"``, registered by :mod:`hsr.engines`);
+``tests/test_engines.py`` checks it against the numpy closed forms.
 """
 
 from __future__ import annotations
