@@ -9,7 +9,10 @@ of the cross-entropy loss of a three-layer sigmoid network (m = tr(H)/n, s^2 = t
 * JAX: ``jax.jit(jax.grad(ws_bound))`` of the same bound written with ``jax.hessian``
   (float64; compilation excluded from the timings and reported on its own);
 * FD: ``hsr.numerical_grad_ws_upper_bound`` (central differences, 2n bound evaluations
-  batched into one call).
+  batched into one call);
+* engines: the same closed form with ``engine="numba"`` (the compiled kernels, assembled
+  form, BLAS products) and ``engine="auto"`` (numba or numpy by the cost rule in
+  ``hsr.gradients``); the columns above are ``engine="numpy"``.
 
 Sweeps: d_hidden in {3, 10, 30, 100} at d_in=2, N=100; N in {100, 300, 1000, 3000} at
 d_hidden=3; and a batch of 256 networks (d_hidden=3, N=100): the closed form is called once on
@@ -74,7 +77,14 @@ CROSS_N = (10, 30, 100, 300, 1000)
 CROSS_H = (3, 10, 30)
 CROSS_BATCH = 64  # a batched crossover grid too (N <= 300 keeps the B N^2 matrices small)
 CROSS_BATCH_N = (10, 30, 100, 300)
-THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "XLA_FLAGS")
+THREAD_ENV = (
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+    "XLA_FLAGS",
+)
+TOL_ENGINE = 1e-12  # numba engine vs numpy closed form
 
 
 @dataclass
@@ -225,7 +235,8 @@ def make_jax_ws_bound(d_in: int, d_hidden: int) -> Callable:
 
 
 # ----- one benchmark cell -------------------------------------------------------------------
-METHODS = ("auto", "pairwise", "assembled", "jax", "fd")
+METHODS = ("auto", "pairwise", "assembled", "numba", "engine_auto", "jax", "fd")
+ENGINE_COLUMNS = {"auto": "numpy", "numba": "numba", "engine_auto": "auto"}
 
 
 @dataclass
@@ -237,7 +248,10 @@ class Cell:
     n: int = 0
     picked: str = ""
     compile_s: float = 0.0
+    numba_first_s: float = 0.0  # first numba call: compilation unless numba's cache is warm
+    picked_engine: str = ""
     numpy_only: float | None = None  # closed auto timed in a process that never loaded JAX
+    numpy_only_engines: dict = field(default_factory=dict)  # numpy/numba/engine_auto, same
     times: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
 
@@ -288,17 +302,26 @@ def run_cell(cell: Cell, st: Settings) -> Cell:
             return hsr.numerical_grad_ws_upper_bound(net, theta, X, y)
 
     fns = {m: closed(m) for m in ("auto", "pairwise", "assembled")}
+    fns["numba"] = lambda: hsr.grad_ws_upper_bound(net, theta, X, y, engine="numba")
+    fns["engine_auto"] = lambda: hsr.grad_ws_upper_bound(net, theta, X, y, engine="auto")
     fns["jax"], fns["fd"] = jax_call, fd_call
 
     # first calls: warm-up, JAX compilation, and the agreement checks
     t0 = time.perf_counter()
     ref_jax = np.asarray(jax_call())
     cell.compile_s = time.perf_counter() - t0
-    out = {m: np.asarray(fns[m]()) for m in ("auto", "pairwise", "assembled", "fd")}
+    t0 = time.perf_counter()
+    out = {"numba": np.asarray(fns["numba"]())}
+    cell.numba_first_s = time.perf_counter() - t0
+    out |= {m: np.asarray(fns[m]()) for m in ("auto", "pairwise", "assembled", "engine_auto", "fd")}
+    cell.picked_engine = hsr.core.gradients.resolve_engine("auto", net, cell.B or 1, cell.N)
     cell.errors = {
         "closed vs jax": rel_err(out["auto"], ref_jax),
         "closed vs fd": rel_err(out["auto"], out["fd"]),
         "pairwise vs assembled": rel_err(out["pairwise"], out["assembled"]),
+        "numba vs numpy": max(
+            rel_err(out["numba"], out["auto"]), rel_err(out["engine_auto"], out["auto"])
+        ),
     }
     log("       " + ", ".join(f"{k} {v:.1e}" for k, v in cell.errors.items()))
     cell.times = median_times({m: fns[m] for m in METHODS}, st)
@@ -313,6 +336,7 @@ def checks_pass(cell: Cell) -> bool:
         e["closed vs jax"] < TOL_JAX
         and e["closed vs fd"] < TOL_FD
         and e["pairwise vs assembled"] < TOL_METHODS
+        and e["numba vs numpy"] < TOL_ENGINE
     )
 
 
@@ -333,14 +357,20 @@ def numpy_only_child(st: Settings) -> int:
     res = {}
     for h, N, B in MAIN_CELLS:
         net, theta, X, y = problem(h, N, B)
-        fn = functools.partial(hsr.grad_ws_upper_bound, net, theta, X, y, method="auto")
-        fn()  # warm-up
-        res[f"{h},{N},{B}"] = median_times({"auto": fn}, st, settle=0.0)["auto"]
+        fns = {
+            col: functools.partial(
+                hsr.grad_ws_upper_bound, net, theta, X, y, method="auto", engine=engine
+            )
+            for col, engine in ENGINE_COLUMNS.items()
+        }
+        for fn in fns.values():
+            fn()  # warm-up (and numba compilation)
+        res[f"{h},{N},{B}"] = median_times(fns, st, settle=0.0)
     print(json.dumps(res))
     return 0 if "jax" not in sys.modules else 1
 
 
-def run_numpy_only(quick: bool) -> dict[tuple[int, int, int], float]:
+def run_numpy_only(quick: bool) -> dict[tuple[int, int, int], dict[str, float]]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--numpy-only-child"]
     cmd += ["--quick"] if quick else []
     log("[numpy-only process] closed form on every main cell")
@@ -414,6 +444,80 @@ def run_crossover(st: Settings, quick: bool) -> list[CrossCell]:
             )
             cells.append(c)
     return cells
+
+
+ENGINE_CROSS_N = (30, 100, 300, 1000, 3000)
+ENGINE_CROSS_H = (3, 10, 30, 60, 100)
+ENGINE_CROSS_B = (1, 64)
+
+
+def run_engine_crossover(st: Settings, quick: bool, md: bool) -> list[str]:
+    """numpy vs numba engine for grad lambda_WS on a grid of (B, N, d_hidden), with what
+    ``engine="auto"`` picks and what a wrong pick costs (the slower / the faster time)."""
+    ns, hs, bs = ENGINE_CROSS_N, ENGINE_CROSS_H, ENGINE_CROSS_B
+    if quick:
+        ns, hs, bs = (30, 300), (3, 100), (1, 64)
+    rows, wrong, worst = [], 0, 1.0
+    for B in bs:
+        for N in ns:
+            for h in hs:
+                if B > 1 and N * N * B > 64 * 300 * 300:  # keep the (B, N, N) temporaries small
+                    continue
+                net, theta, X, y = problem(h, N, 0 if B == 1 else B, seed=2)
+                calls = {
+                    eng: functools.partial(hsr.grad_ws_upper_bound, net, theta, X, y, engine=eng)
+                    for eng in ("numpy", "numba")
+                }
+                for call in calls.values():
+                    call()
+                t = median_times(calls, st, st.cross_budget, settle=0.0)
+                pick = hsr.core.gradients.resolve_engine("auto", net, B, N)
+                best = min(t, key=t.get)
+                regret = t[pick] / t[best]
+                wrong += pick != best
+                worst = max(worst, regret)
+                log(
+                    f"[engine] B={B:3d} N={N:5d} h={h:3d}: numpy {t['numpy'] * 1e3:9.3f} ms, "
+                    f"numba {t['numba'] * 1e3:9.3f} ms, auto -> {pick}"
+                )
+                rows.append(
+                    [
+                        str(B),
+                        str(N),
+                        str(h),
+                        str(net.n_params),
+                        ms(t["numpy"]),
+                        ms(t["numba"]),
+                        f"{t['numpy'] / t['numba']:.2f}",
+                        best,
+                        pick,
+                        f"{regret:.2f}",
+                    ]
+                )
+    out = [heading("Engine crossover: numpy vs numba, grad lambda_WS (ms per call)", md)]
+    out.append(
+        render(
+            [
+                "B",
+                "N",
+                "d_hidden",
+                "n",
+                "numpy",
+                "numba",
+                "numpy/numba",
+                "faster",
+                "auto picks",
+                "auto / best",
+            ],
+            rows,
+            md,
+        )
+    )
+    out.append(
+        f"\nengine='auto' picks the slower engine in {wrong} of {len(rows)} cells "
+        f"(worst: {worst:.2f}x the faster one)."
+    )
+    return out
 
 
 def suggest_weight(
@@ -600,12 +704,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="few repeats: a smoke run")
     ap.add_argument("--markdown", action="store_true", help="print the tables as markdown")
     ap.add_argument("--no-crossover", action="store_true", help="skip the crossover section")
+    ap.add_argument(
+        "--engine-crossover-only",
+        action="store_true",
+        help="only the numpy-vs-numba engine grid (the engine section runs otherwise too)",
+    )
     ap.add_argument("--numpy-only-child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     st = QUICK if args.quick else FULL
     if args.numpy_only_child:
         return numpy_only_child(st)
     md = args.markdown
+    if args.engine_crossover_only:
+        print("\n".join(run_engine_crossover(st, args.quick, md)), flush=True)
+        return 0
     start = time.perf_counter()
     foreign = ForeignCPU()
     load = os.getloadavg()
@@ -621,7 +733,8 @@ def main(argv: list[str] | None = None) -> int:
     batch = run_cell(Cell("batch", 3, 100, BATCH), st)
     cells = h_cells + n_cells[1:] + [batch]
     for c in cells:
-        c.numpy_only = numpy_only.get((c.h, c.N, c.B))
+        c.numpy_only_engines = numpy_only.get((c.h, c.N, c.B), {})
+        c.numpy_only = c.numpy_only_engines.get("auto")
 
     out = []
     out.append(heading("Environment", md))
@@ -642,19 +755,31 @@ def main(argv: list[str] | None = None) -> int:
                 f"{e['closed vs jax']:.1e}",
                 f"{e['closed vs fd']:.1e}",
                 f"{e['pairwise vs assembled']:.1e}",
+                f"{e['numba vs numpy']:.1e}",
                 "ok" if checks_pass(c) else "FAIL",
             ]
         )
     out.append(
         render(
-            ["sweep", "d_hidden", "N", "B", "closed vs JAX", "closed vs FD", "pair vs asm", ""],
+            [
+                "sweep",
+                "d_hidden",
+                "N",
+                "B",
+                "closed vs JAX",
+                "closed vs FD",
+                "pair vs asm",
+                "numba vs numpy",
+                "",
+            ],
             rows,
             md,
         )
     )
     out.append(
         f"\ntolerances: closed vs JAX < {TOL_JAX:g}, closed vs FD < {TOL_FD:g}, "
-        f"pairwise vs assembled < {TOL_METHODS:g}"
+        f"pairwise vs assembled < {TOL_METHODS:g}, numba (and engine auto) vs numpy < "
+        f"{TOL_ENGINE:g}"
     )
 
     out.append(heading("grad lambda_WS: median ms per call", md))
@@ -736,6 +861,31 @@ def main(argv: list[str] | None = None) -> int:
             " the benchmark process than on its own."
         )
 
+    out.append(heading("Engines: grad_ws_upper_bound(engine=...), median ms per call", md))
+    rows = []
+    for c in cells:
+        t, o = c.times, c.numpy_only_engines
+        row = [c.sweep, str(c.h), str(c.N), str(c.B or 1), c.picked_engine]
+        row += [ms(t["auto"]), ms(t["numba"]), ms(t["engine_auto"]), ms(t["jax"])]
+        row += [f"{t['jax'] / t[k]:.1f}" for k in ("auto", "numba", "engine_auto")]
+        if o:
+            row += [ms(o["auto"]), ms(o["numba"]), ms(o["engine_auto"])]
+            row += [f"{t['jax'] / o[k]:.1f}" for k in ("numba", "engine_auto")]
+        else:
+            row += ["-"] * 5
+        row.append(f"{c.numba_first_s:.2f}")
+        rows.append(row)
+    headers = ["sweep", "d_hidden", "N", "B", "auto engine picks", "numpy", "numba"]
+    headers += ["engine auto", "JAX jit", "JAX/numpy", "JAX/numba", "JAX/auto"]
+    headers += ["numpy (numpy-only proc.)", "numba (n.-o.)", "auto (n.-o.)"]
+    headers += ["JAX/numba (n.-o.)", "JAX/auto (n.-o.)", "numba 1st call s"]
+    out.append(render(headers, rows, md))
+    out.append(
+        "\nnumpy = engine='numpy' (the closed auto column above); n.-o. = timed in the fresh"
+        " numpy-only process (no JAX loaded; numba is). JAX is timed in this process. The numba"
+        " first call includes compilation unless numba's on-disk cache is warm."
+    )
+
     out.append(heading("Fitted growth exponents (log-log least-squares slope of time)", md))
     hs, Ns = [c.h for c in h_cells], [c.N for c in n_cells]
     rows = []
@@ -794,6 +944,21 @@ def main(argv: list[str] | None = None) -> int:
             all(checks_pass(c) for c in cells),
         ),
     ]
+    small = h_cells[0]
+    for label, c, target in (
+        ("256-network batch", batch, 8.0),
+        ("d_hidden=100", big, 50.0),
+        ("single small network (d_hidden=3, N=100)", small, 1.0),
+    ):
+        r_in = c.times["jax"] / c.times["engine_auto"]
+        verdicts.append(
+            (f"engine auto >= {target:g}x JAX, {label}", f"{r_in:.2f}x", r_in >= target)
+        )
+        if c.numpy_only_engines:
+            r_no = c.times["jax"] / c.numpy_only_engines["engine_auto"]
+            verdicts.append(
+                ("same, engine auto in a numpy-only process", f"{r_no:.2f}x", r_no >= target)
+            )
     out.append(heading("Targets", md))
     out.append(
         render(
@@ -806,6 +971,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # ----- crossover
     if not args.no_crossover:
+        print("\n".join(run_engine_crossover(st, args.quick, md)), flush=True)
         cross = run_crossover(st, args.quick)
         print("\n".join(crossover_report(cross, md)), flush=True)
 

@@ -27,6 +27,8 @@ from .claims import verdicts
 from .claims.robustness import one_at_a_time, run_activation, run_robustness
 from .core import (
     ACTIVATIONS,
+    ENGINES,
+    LAMBDA_MAX_METHODS,
     TRACE_SQUARED_METHODS,
     Net,
     NormBounds,
@@ -38,7 +40,9 @@ from .core import (
     grad_ws_upper_bound,
     hessian,
     hessian_spectrum,
+    hessian_vector_product,
     hutchinson_quadratic,
+    lambda_max,
     loss,
     norm_bounds,
     numerical_grad_ws_upper_bound,
@@ -103,6 +107,9 @@ __all__ = [
     "predict_proba",
     "hessian",
     "hessian_spectrum",
+    "hessian_vector_product",
+    "lambda_max",
+    "LAMBDA_MAX_METHODS",
     "trace_hessian",
     "trace_hessian_squared",
     "TRACE_SQUARED_METHODS",
@@ -119,6 +126,7 @@ __all__ = [
     "ws_gradient_terms",
     "ws_gradient_per_sample",
     "hutchinson_quadratic",
+    "ENGINES",
     # core: finite-difference references
     "numerical_gradient",
     "numerical_hessian",

@@ -5,6 +5,7 @@ finite-difference references. numpy and scipy only; nothing here imports another
 from .activations import ACTIVATIONS
 from .bounds import WSBounds, ws_bounds, ws_lower_bound, ws_upper_bound
 from .gradients import (
+    ENGINES,
     WSGradient,
     grad_trace_hessian,
     grad_trace_hessian_squared,
@@ -13,7 +14,13 @@ from .gradients import (
     ws_gradient_per_sample,
     ws_gradient_terms,
 )
-from .hessian import hessian, hessian_spectrum
+from .hessian import (
+    LAMBDA_MAX_METHODS,
+    hessian,
+    hessian_spectrum,
+    hessian_vector_product,
+    lambda_max,
+)
 from .model import Forward, Net, grad_loss, loss, predict_proba
 from .norm_bounds import NormBounds, norm_bounds
 from .numerical import (
@@ -36,6 +43,9 @@ __all__ = [
     # the exact Hessian and its traces (WS Theorems 2 and 5)
     "hessian",
     "hessian_spectrum",
+    "hessian_vector_product",
+    "lambda_max",
+    "LAMBDA_MAX_METHODS",
     "trace_hessian",
     "trace_hessian_squared",
     "TRACE_SQUARED_METHODS",
@@ -55,6 +65,7 @@ __all__ = [
     "ws_gradient_terms",
     "ws_gradient_per_sample",
     "hutchinson_quadratic",
+    "ENGINES",
     # finite-difference references
     "numerical_gradient",
     "numerical_hessian",

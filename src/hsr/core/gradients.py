@@ -45,6 +45,7 @@ minimum of the variance, so the gradient is ``grad m`` alone. Never NaN.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,7 @@ from .hessian import assemble_hessian
 from .model import Forward, Net
 from .traces import (
     _check_method,
+    choose_trace_squared_method,
     pair_terms,
     resolve_method,
     trace_from_forward,
@@ -69,7 +71,122 @@ __all__ = [
     "ws_gradient_per_sample",
     "WSGradient",
     "hutchinson_quadratic",
+    "ENGINES",
+    "register_engine",
+    "resolve_engine",
 ]
+
+# ----- compiled engines -----------------------------------------------------------------------
+# The core is numpy/scipy only. A compiled engine (the numba kernels of the experiments floor)
+# registers a *loader* here; the loader runs on first use and returns the engine's function
+# ``fn(kind, net, theta (B, n), X, y) -> (B, n)`` or None when the engine cannot run (numba
+# not installed). So ``import hsr.core`` never imports numba, and the core never imports
+# the experiments floor: without the registration "auto" simply means numpy.
+ENGINES = ("numpy", "numba", "auto")
+_KINDS = ("trace", "trace_squared", "ws_upper")
+_ENGINE_LOADERS: dict[str, Callable[[], Callable | None]] = {}
+_ENGINE_CACHE: dict[str, Callable | None] = {}
+# "auto" uses numba where its predicted cost is below numpy's. Per network, on N samples with
+# n parameters and h hidden units (numpy's tr(H^2) method as ``method="auto"`` picks it):
+#   numba            NUMBA_SAMPLE_SECONDS N n + NUMBA_OP_SECONDS N n^2      (assembled form)
+#   numpy assembled  NUMPY_SAMPLE_SECONDS N n + NUMPY_OP_SECONDS N n^2
+#   numpy pairwise   NUMPY_PAIR_SECONDS N^2 h + NUMPY_PAIR_SAMPLE_SECONDS N h
+# plus NUMPY_OVERHEAD_SECONDS per numpy call. Fitted to the engine grid of
+# benchmarks/bench_gradients.py (RESULTS.md, section 1b: single-threaded, 40 cells B in
+# {1, 64}, N 30-3000, d_hidden 3-100).
+NUMBA_SAMPLE_SECONDS = 3.6e-8
+NUMBA_OP_SECONDS = 2e-10
+NUMPY_OVERHEAD_SECONDS = 6e-4
+NUMPY_SAMPLE_SECONDS = 6e-8
+NUMPY_OP_SECONDS = 2e-10
+NUMPY_PAIR_SECONDS = 2e-9
+NUMPY_PAIR_SAMPLE_SECONDS = 1.5e-7
+
+
+def register_engine(name: str, loader: Callable[[], Callable | None]) -> None:
+    """Register a compiled engine: ``loader()`` returns its gradient function, or None."""
+    if name not in ENGINES or name in ("numpy", "auto"):
+        raise ValueError(f"name must be a compiled engine ('numba'), got {name!r}")
+    _ENGINE_LOADERS[name] = loader
+    _ENGINE_CACHE.pop(name, None)
+
+
+def _engine_function(name: str) -> Callable | None:
+    if name not in _ENGINE_CACHE:
+        loader = _ENGINE_LOADERS.get(name)
+        _ENGINE_CACHE[name] = loader() if loader is not None else None
+    return _ENGINE_CACHE[name]
+
+
+def _check_engine(engine: object, method: object) -> None:
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {list(ENGINES)}, got {engine!r}")
+    if engine == "numba" and method == "pairwise":
+        raise ValueError(
+            "engine='numba' computes the assembled form of tr(H^2): method must be "
+            "'auto' or 'assembled' with it, or use engine='numpy' for 'pairwise'"
+        )
+
+
+def resolve_engine(
+    engine: str, net: Net, B: int, N: int, method: str = "auto", kind: str = "ws_upper"
+) -> str:
+    """The engine a gradient call will use: ``"numpy"`` or ``"numba"``.
+
+    ``engine``: ``"numpy"`` (this module: the readable reference), ``"numba"`` (the compiled
+    kernels of :mod:`hsr.kernels`: the training loop's arithmetic, assembled form, the two
+    O(N n^2) steps as BLAS matrix products, one compiled call for all networks; needs the
+    optional numba, ``pip install 'hsr[fast]'``, else ValueError; ``method="pairwise"``
+    with it is a ValueError) or ``"auto"`` (numba when it is installed, ``method`` is not
+    ``"pairwise"`` and its predicted cost for B networks on N samples is below numpy's:
+    the constants above, measured by ``benchmarks/bench_gradients.py``). The engines agree
+    to round-off (~1e-12 relative). The first numba call of a session may compile (~10 s)
+    unless numba's on-disk cache is warm. ``kind``: ``"trace"``, ``"trace_squared"`` or
+    ``"ws_upper"``.
+    """
+    _check_method(method)
+    _check_engine(engine, method)
+    if kind not in _KINDS:
+        raise ValueError(f"kind must be one of {list(_KINDS)}, got {kind!r}")
+    if engine == "numpy":
+        return "numpy"
+    fn = _engine_function("numba")
+    if engine == "numba":
+        if fn is None:
+            raise ValueError(
+                "engine='numba' needs numba and hsr's kernels: pip install 'hsr[fast]' "
+                "(or use engine='numpy' or 'auto')"
+            )
+        return "numba"
+    if fn is None or method == "pairwise":
+        return "numpy"
+    h, n = net.d_hidden, net.n_params
+    if kind == "trace":  # O(N n) either way: numba saves numpy's per-call overhead
+        return "numba"
+    numba_cost = B * N * n * (NUMBA_SAMPLE_SECONDS + NUMBA_OP_SECONDS * n)
+    if method == "auto":
+        method = choose_trace_squared_method(N, net, B)
+    if method == "pairwise":
+        per_net = N * h * (NUMPY_PAIR_SECONDS * N + NUMPY_PAIR_SAMPLE_SECONDS)
+    else:
+        per_net = N * n * (NUMPY_SAMPLE_SECONDS + NUMPY_OP_SECONDS * n)
+    numpy_cost = NUMPY_OVERHEAD_SECONDS + B * per_net
+    return "numba" if numba_cost <= numpy_cost else "numpy"
+
+
+def _compiled(kind: str, net: Net, theta, X, y, method: str, engine: str):
+    """Run the compiled engine if ``engine`` resolves to it: ``(n,)``/``(B, n)``, else None."""
+    _check_method(method)
+    _check_engine(engine, method)
+    if engine == "numpy":
+        return None
+    theta = net.check_theta(theta)
+    X, y = net.check_data(X, y)
+    B = theta.shape[0] if theta.ndim == 2 else 1
+    if resolve_engine(engine, net, B, X.shape[0], method, kind) != "numba":
+        return None
+    G = _engine_function("numba")(kind, net, theta.reshape(B, -1), X, y)
+    return G if theta.ndim == 2 else G[0]
 
 
 # ----- adjoints of the per-sample quantities ------------------------------------------------
@@ -148,23 +265,39 @@ def adjoints_trace_squared(fw: Forward, method: str) -> tuple[dict, np.ndarray]:
 
 
 # ----- public gradients ---------------------------------------------------------------------
-def grad_trace_hessian(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+def grad_trace_hessian(
+    net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, engine: str = "numpy"
+) -> np.ndarray:
     """grad tr(H) in closed form (HSR Theorems 2 and 3): ``(n,)`` or ``(B, n)``.
 
     ``net.split`` gives the theta1 block (Theorem 2) and the theta2 block (Theorem 3).
+    ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
+    :func:`resolve_engine`.
     """
+    G = _compiled("trace", net, theta, X, y, "auto", engine)
+    if G is not None:
+        return G
     fw = net.forward(theta, X, y)
     return fw.out(fw.backprop(**adjoints_trace(fw)))
 
 
 def grad_trace_hessian_squared(
-    net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, method: str = "auto"
+    net: Net,
+    theta: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    method: str = "auto",
+    engine: str = "numpy",
 ) -> np.ndarray:
     """grad tr(H^2) in closed form (HSR Theorems 4 and 5): ``(n,)`` or ``(B, n)``.
 
     ``method``: ``"pairwise"`` (O(N^2 h)), ``"assembled"`` (O(N n^2)) or ``"auto"``.
+    ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
+    :func:`resolve_engine`.
     """
-    _check_method(method)
+    G = _compiled("trace_squared", net, theta, X, y, method, engine)
+    if G is not None:
+        return G
     fw = net.forward(theta, X, y)
     adj, _ = adjoints_trace_squared(fw, method)
     return fw.out(fw.backprop(**adj))
@@ -213,9 +346,21 @@ def ws_gradient_terms(
 
 
 def grad_ws_upper_bound(
-    net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, method: str = "auto"
+    net: Net,
+    theta: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    method: str = "auto",
+    engine: str = "numpy",
 ) -> np.ndarray:
-    """grad lambda_WS in closed form (HSR Theorem 1): ``(n,)`` or ``(B, n)``."""
+    """grad lambda_WS in closed form (HSR Theorem 1): ``(n,)`` or ``(B, n)``.
+
+    ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
+    :func:`resolve_engine`.
+    """
+    G = _compiled("ws_upper", net, theta, X, y, method, engine)
+    if G is not None:
+        return G
     return ws_gradient_terms(net, theta, X, y, method).total
 
 

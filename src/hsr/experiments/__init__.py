@@ -2,6 +2,7 @@
 numba kernels, critical-point sweeps and method comparisons (cached, on any executor),
 groups, probes, scores and statistical tests. Imports the core, never the claims or the book."""
 
+from . import engines  # noqa: F401  (registers the numba engine of the core's gradients)
 from .comparison import CompareConfig, ComparisonResult, run_comparison
 from .data import Dataset, bayes_labels, correlated_gaussians, two_gaussians
 from .groups import low_high_groups, remove_duplicates, top_bottom_groups
