@@ -35,7 +35,7 @@ it there.
 Everything is closed form: O(N^2 h) per network, batched over a leading axis of theta.
 
 >>> import numpy as np
->>> from hsr.bounds import ws_bounds
+>>> from hsr import ws_bounds
 >>> net = Net(2, 3, "sigmoid"); rng = np.random.default_rng(0)
 >>> X, y, th = rng.normal(size=(8, 2)), rng.integers(0, 2, 8), rng.normal(size=(4, 13))
 >>> nb, ws = norm_bounds(net, th, X, y), ws_bounds(net, th, X, y)

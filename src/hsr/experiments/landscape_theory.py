@@ -19,7 +19,7 @@ beside the others.
 Core floor: numpy only.
 
 >>> import numpy as np
->>> from hsr.model import Net
+>>> from hsr import Net
 >>> net = Net(2, 3, "tanh"); rng = np.random.default_rng(0)
 >>> X, y = rng.normal(size=(6, 2)), rng.integers(0, 2, 6).astype(float)
 >>> H = per_sample_hessians(net, rng.normal(size=net.n_params), X, y)
