@@ -66,9 +66,14 @@ def test_hsr_fig09_three_parts():
     assert loose.values["tight"] == "partly" and loose.verdict == "partly"
     violated = verdicts.hsr_fig09(1.1 * ws, ws, n_seeds=3000)
     assert violated.values["tight"] == "does not hold" and violated.verdict == "partly"
-    sym = RNG.uniform(1, 2, 1124)  # not skewed; groups of 113 at 12,000 seeds: 4x too few
-    none = verdicts.hsr_fig09(2.0 * sym, sym, n_seeds=12000)
+    sym = RNG.uniform(1, 2, 452)  # not skewed; 46 per group against the paper's 113
+    none = verdicts.hsr_fig09(2.0 * sym, sym, n_seeds=3000)
     assert none.values["skewed"] != "holds" and none.values["groups"] == "does not hold"
+    # another number of seeds: the group sizes are not tested, the scaled reading is kept
+    small = verdicts.hsr_fig09(0.9 * ws, ws, n_seeds=12000)
+    assert small.values["groups"] == "not tested at this scale" and small.verdict == "holds"
+    (earlier,) = small.claim.earlier
+    assert earlier["verdict"] == "does not hold" and "scaled" in earlier["test"]
     with pytest.raises(ValueError, match="n_seeds"):
         verdicts.hsr_fig09(ws, ws, n_seeds=0)
     with pytest.raises(ValueError, match="at least 1"):
