@@ -57,3 +57,21 @@ def test_verdict_grid_draws_and_checks():
     with pytest.raises(ValueError, match="verdicts must be from"):
         plotting.verdict_grid(ax, [["maybe"]], ["a"], ["x"])
     plt.close(fig)
+
+
+def test_label_swept_sizes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([3, 10, 30], [1, 2, 3])
+    ax.set_xscale("log")
+    plotting.label_swept_sizes(ax.xaxis, [3, 10, 30, 10])
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["3", "10", "30"]
+    assert ax.xaxis.get_minorticklocs().size == 0
+    with pytest.raises(ValueError, match="sizes must hold"):
+        plotting.label_swept_sizes(ax.xaxis, [])
+    plt.close(fig)

@@ -41,6 +41,28 @@ def test_one_at_a_time_moves_one_constant_per_setting():
     assert sep == {"mean0": (-0.5, -0.5), "mean1": (0.5, 0.5)}
     assert settings[5].sweep == {"init_low": -10.0, "init_high": 10.0}
     assert settings[8].sweep == {"lr": 8.0}
+    assert all(s.compare == {} for s in settings)
+
+
+def test_one_at_a_time_the_comparison_and_duplicate_constants():
+    """HSR Section VI-B's blank weights and the duplicate rule are moved one at a time too:
+    beta and the Hessian weight change only the comparison, k and the cap only the sweeps."""
+    settings = robustness.one_at_a_time(
+        (), (), (), (), beta=(0.5,), hessian_weight=(0.02,), dedup_k=(3.0,), max_iter=(10000,)
+    )
+    assert [s.name for s in settings] == [
+        "calibrated",
+        "beta 0.5",
+        "Hessian weight 0.02",
+        "duplicate k 3",
+        "iteration cap 10,000",
+    ]
+    assert settings[1].compare == {"beta": 0.5} and settings[1].sweep == {}
+    assert settings[2].compare == {"hessian_weight": 0.02}
+    assert settings[3].sweep == {"dedup_k": 3.0} and settings[3].compare == {}
+    assert settings[4].sweep == {"max_iter": 10000}
+    with pytest.raises(ValueError, match="max_iter must hold integers"):
+        robustness.one_at_a_time(max_iter=(0.5,))
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from ..experiments.methods import METHOD_LABELS
 from .paths import figure_dir
 
 __all__ = [
+    "label_swept_sizes",
     "METHOD_LABELS",
     "METHOD_COLORS",
     "GROUP_COLORS",
@@ -481,4 +482,20 @@ def plain_log_labels(axis):
 
     axis.set_major_formatter(FuncFormatter(_plain_log_label))
     axis.set_minor_formatter(FuncFormatter(_plain_log_label))
+    return axis
+
+
+def label_swept_sizes(axis, sizes):
+    """Put the ticks of a log ``axis`` (e.g. ``ax.xaxis``) at the swept ``sizes`` only, labelled
+    as plain integers, and drop the minor labels (which overlap on a short log range: "3x10^0
+    4x10^0 6x10^0"). Returns ``axis``."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
+
+    values = sorted({float(v) for v in sizes})
+    if not values:
+        raise ValueError("sizes must hold at least one value")
+    axis.set_major_locator(FixedLocator(values))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    axis.set_minor_locator(NullLocator())
+    axis.set_minor_formatter(NullFormatter())
     return axis

@@ -69,20 +69,25 @@ CONSTANTS = (
     ("n_train", "training samples"),
     ("init_width", "initial interval (-w, w)"),
     ("lr", "learning rate (sweep and comparison)"),
+    ("beta", "HSR Reg.'s weight beta of grad lambda_WS"),
+    ("hessian_weight", "Hessian Reg.'s weight of grad tr(H)"),
+    ("dedup_k", "duplicate constant k (threshold mean - k std)"),
+    ("max_iter", "iteration cap of the sweeps"),
 )
 
 
 @dataclass(frozen=True)
 class Setting:
     """One point of the grid: ``name`` (e.g. "learning rate 2"), the ``constant`` moved
-    (a key of :data:`CONSTANTS`, or "" for the calibrated setting), its ``value`` and the
+    (a key of :data:`CONSTANTS`, or "" for the calibrated setting), its ``value``, the
     :class:`hsr.SweepConfig` fields it sets (``sweep``; the comparison's learning rate
-    follows the sweep's)."""
+    follows the sweep's) and the :class:`hsr.CompareConfig` fields it sets (``compare``)."""
 
     name: str
     constant: str
     value: float
     sweep: dict = field(default_factory=dict)
+    compare: dict = field(default_factory=dict)
 
 
 def one_at_a_time(
@@ -90,6 +95,10 @@ def one_at_a_time(
     n_train=(50, 200),
     init_width=(10.0, 40.0),
     lr=(2.0, 8.0),
+    beta=(),
+    hessian_weight=(),
+    dedup_k=(),
+    max_iter=(),
     base: SweepConfig | None = None,
 ) -> list[Setting]:
     """The calibrated setting (``base``, default :class:`hsr.SweepConfig`) and, for each
@@ -99,7 +108,10 @@ def one_at_a_time(
     ``n_train``: training samples (even; calibrated 100); ``init_width`` w: the initial
     interval (-w, w) (calibrated 20); ``lr``: the learning rate of the sweep and of the
     comparison (calibrated 4). Defaults: one value below and one above each calibrated
-    value."""
+    value. Also (issue: the constants HSR Section VI-B and the duplicate rule leave blank),
+    by default none: ``beta``, HSR Reg.'s weight of grad lambda_WS (calibrated 1);
+    ``hessian_weight``, Hessian Reg.'s weight (the paper's 0.01); ``dedup_k``, the duplicate
+    constant (calibrated 2.92); ``max_iter``, the sweeps' iteration cap (calibrated 20,000)."""
     base = base if base is not None else SweepConfig()
     sep = positive_values("separation", separation)
     ntr = positive_values("n_train", n_train, integer=True, minimum=2)
@@ -107,6 +119,10 @@ def one_at_a_time(
         raise ValueError(f"n_train must hold even numbers (balanced classes), got {ntr}")
     widths = positive_values("init_width", init_width)
     lrs = positive_values("lr", lr)
+    betas = positive_values("beta", beta)
+    hws = positive_values("hessian_weight", hessian_weight)
+    ks = positive_values("dedup_k", dedup_k)
+    caps = positive_values("max_iter", max_iter, integer=True, minimum=1)
     out = [Setting("calibrated", "", float("nan"), {})]
     out += [
         Setting(f"separation {s:g}", "separation", s, {"mean0": (-s, -s), "mean1": (s, s)})
@@ -118,8 +134,16 @@ def one_at_a_time(
         for w in widths
     ]
     out += [Setting(f"learning rate {v:g}", "lr", v, {"lr": v}) for v in lrs]
+    out += [Setting(f"beta {v:g}", "beta", v, {}, {"beta": v}) for v in betas]
+    out += [
+        Setting(f"Hessian weight {v:g}", "hessian_weight", v, {}, {"hessian_weight": v})
+        for v in hws
+    ]
+    out += [Setting(f"duplicate k {v:g}", "dedup_k", v, {"dedup_k": v}) for v in ks]
+    out += [Setting(f"iteration cap {v:,}", "max_iter", v, {"max_iter": v}) for v in caps]
     for s in out:  # every setting is a valid configuration before any work starts
         SweepConfig(**{**base.to_dict(), **s.sweep})
+        CompareConfig(**{**CompareConfig().to_dict(), **s.compare})
     return out
 
 
@@ -227,6 +251,7 @@ def run_setting(
     ccfg = CompareConfig(
         **{
             **compare.to_dict(),
+            **setting.compare,
             "lr": float(cfg["lr"]),
             "max_iter": scale.cmp_max_iter,
             "reg_iters": scale.reg_iters,

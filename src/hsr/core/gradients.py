@@ -92,7 +92,7 @@ _ENGINE_CACHE: dict[str, Callable | None] = {}
 #   numpy assembled  NUMPY_SAMPLE_SECONDS N n + NUMPY_OP_SECONDS N n^2
 #   numpy pairwise   NUMPY_PAIR_SECONDS N^2 h + NUMPY_PAIR_SAMPLE_SECONDS N h
 # plus NUMPY_OVERHEAD_SECONDS per numpy call. Fitted to the engine grid of
-# benchmarks/bench_gradients.py (RESULTS.md, section 1b: single-threaded, 40 cells B in
+# benchmarks/bench_gradients.py (benchmarks/RESULTS.md, section 1b: single-threaded, 40 cells B in
 # {1, 64}, N 30-3000, d_hidden 3-100).
 NUMBA_SAMPLE_SECONDS = 3.6e-8
 NUMBA_OP_SECONDS = 2e-10

@@ -85,7 +85,7 @@ def _hvp_from_forward(fw: Forward, V: np.ndarray) -> np.ndarray:
     output-weight entries, ``xi_i = V1 xt_i`` and ``r_i = g_i . V``:
 
     * ``M_i V`` has theta1 entries ``xt_ij (w_ik xi_ik + f'_ik vb_k)``, output bias entry 0
-      and output-weight entries ``f'_ik xi_ik`` (the blocks of ``M_i`` in MATH.md);
+      and output-weight entries ``f'_ik xi_ik`` (the blocks of ``M_i`` in ``book/model.md``);
     * ``H V = (1/N) sum_i s_i r_i g_i + e_i M_i V``.
     """
     net = fw.net
@@ -135,7 +135,7 @@ def hessian_vector_product(
 ) -> np.ndarray:
     """Closed-form Hessian-vector products ``H V`` without assembling H.
 
-    Uses ``H = (1/N) sum_i s_i g_i g_i^T + e_i M_i`` (WS paper, Propositions 3-4; MATH.md)
+    Uses ``H = (1/N) sum_i s_i g_i g_i^T + e_i M_i`` (WS paper, Propositions 3-4; ``book/model.md``)
     term by term: per sample, ``g_i . V`` and ``M_i V`` cost O(n) each, so one product costs
     O(N n) (against O(N n^2) to assemble H). Exact to round-off; no numerical differentiation.
 

@@ -573,7 +573,7 @@ if HAVE_NUMBA:
             for a in range(n):
                 SG[i, a] = S[i] * G[i, a]
         H = np.dot(G.T, SG)
-        for i in range(N):  # + e_i M_i (blocks of MATH.md), upper triangle as in _hessian
+        for i in range(N):  # + e_i M_i (blocks of book/model.md), upper triangle as in _hessian
             e = E[i]
             for k in range(h):
                 wk = e * th[n1 + 1 + k] * F2[i, k]
