@@ -106,6 +106,10 @@ def test_glued_numbers_are_in_the_pages(built):
         glued = _glued(nb_path)
         html = _html(built, f"book/generated/{nb_path.stem}")
         text = html_lib.unescape(re.sub(r"<[^>]+>", "", html))
+        # Sphinx's smartquotes turns ' and " into typographic quotes when it renders text
+        text = text.translate(
+            str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+        )
         for key in cited:
             assert key in glued, f"{nb_path.stem}: {key} cited but never glued"
             assert glued[key].replace("&", "&amp;") in text or glued[key] in text, (
@@ -133,8 +137,14 @@ def test_reproduction_pages_have_figure_and_data_file(built, name):
     html = _html(built, f"book/generated/{name}")
     assert re.search(r"<img[^>]+src=\"[^\"]+\.png\"", html), "no figure image"
     lines = (built / "book" / "generated" / "data" / f"{name}.csv").read_text().splitlines()
-    if name == "robustness":  # 5 settings in the smoke profile, 6 headline claims each
-        assert lines[0].startswith("setting,constant,value,claim,verdict") and len(lines) == 31
+    if name == "robustness":  # the calibrated setting and each smoke grid value, 6 claims each
+        import yaml
+
+        smoke = yaml.safe_load((ROOT / "notebooks" / "profiles" / "smoke.yml").read_text())
+        n_settings = 1 + sum(len(v) for k, v in smoke["robustness"].items() if k.endswith("_grid"))
+        assert n_settings == 9
+        assert lines[0].startswith("setting,constant,value,claim,verdict")
+        assert len(lines) == 1 + 6 * n_settings
     else:  # linear and GELU in the smoke profile
         assert lines[0].startswith("activation,") and len(lines) == 3
     toc = (ROOT / "_toc.yml").read_text()
