@@ -318,3 +318,26 @@ def test_rendered_in_headless_chromium_offline(built):
             finally:
                 browser.close()
         httpd.shutdown()
+
+
+PAPERS_DIR = ROOT.parent / "shared" / "papers"
+
+
+@pytest.mark.skipif(not PAPERS_DIR.is_dir(), reason="the project's shared/papers/ is not beside")
+def test_every_rows_quotes_occur_in_the_paper(built):
+    """Every quoted passage of every row's ``paper_says`` (the rows written by notebooks too,
+    not only the claims modules' QUOTES) occurs in its paper's text, whitespace aside."""
+    files = {"WS": "ws-upper-bound.txt", "HSR": "hsr-regularization.txt"}
+    files["Landscape"] = "landscape-convergence.txt"
+
+    def norm(t):
+        return " ".join(re.sub(r"[\u2010-\u2015]", "-", t).split())
+
+    texts = {k: norm((PAPERS_DIR / f).read_text(encoding="utf-8")) for k, f in files.items()}
+    rows = json.loads((built / "book" / "generated" / "claims.json").read_text())
+    quotes = [
+        (r["id"], r["paper"], q) for r in rows for q in re.findall(r'"([^"]+)"', r["paper_says"])
+    ]
+    assert {rid for rid, _, _ in quotes} == {r["id"] for r in rows}  # every row quotes its paper
+    missing = [(rid, q) for rid, paper, q in quotes if norm(q) not in texts[paper]]
+    assert missing == []
