@@ -161,11 +161,41 @@ def test_comparison_end_to_end(small_sweep, tmp_path):
         np.testing.assert_array_equal(res["theta"], direct.theta, err_msg=m)
         assert c_cfg.method == m
     again = run_comparison(r, {"Flat": flat, "Sharp": sharp}, **kw)  # from the cache
-    for m in c.methods:
-        np.testing.assert_array_equal(again.methods[m]["theta"], c.methods[m]["theta"])
-        np.testing.assert_array_equal(
-            again.methods[m]["history"]["lambda_max"], c.methods[m]["history"]["lambda_max"]
+    _same_comparison(again, c)
+
+
+def _same_comparison(a, b):
+    """Two comparisons equal key by key: every field, every method's every entry (``diverged``
+    included), every statistic and every recorded history."""
+    assert a.config == b.config and a.sweep_config == b.sweep_config
+    for k in ("seeds", "group", "theta0"):
+        np.testing.assert_array_equal(getattr(a, k), getattr(b, k), err_msg=k)
+    assert a.methods.keys() == b.methods.keys()
+    for m in a.methods:
+        ea, eb = a.methods[m], b.methods[m]
+        assert (
+            ea.keys()
+            == eb.keys()
+            == {"theta", "converged", "n_iter", "diverged", "stats", "history"}
         )
+        for k in ("theta", "converged", "n_iter", "diverged"):
+            np.testing.assert_array_equal(ea[k], eb[k], err_msg=f"{m} {k}")
+        for part in ("stats", "history"):
+            assert ea[part].keys() == eb[part].keys(), (m, part)
+            for k in ea[part]:
+                np.testing.assert_array_equal(ea[part][k], eb[part][k], err_msg=f"{m} {part} {k}")
+
+
+def test_a_comparison_cache_hit_equals_a_fresh_run_key_by_key(small_sweep, tmp_path):
+    r = small_sweep
+    flat, sharp = top_bottom_groups(r.stats["ws_upper"], 0.25)
+    kw = dict(max_iter=200, reg_iters=100, lr=1.0, record_every=50, quiet=True)
+    fresh = run_comparison(r, {"Flat": flat, "Sharp": sharp}, cache_dir=False, **kw)
+    stored = run_comparison(r, {"Flat": flat, "Sharp": sharp}, cache_dir=tmp_path, **kw)
+    hit = run_comparison(r, {"Flat": flat, "Sharp": sharp}, cache_dir=tmp_path, **kw)
+    assert len(list(tmp_path.glob("compare-*.npz"))) == 1  # the third call read the cache
+    _same_comparison(stored, fresh)
+    _same_comparison(hit, fresh)
 
 
 def test_comparison_identical_whatever_the_chunking(small_sweep):
