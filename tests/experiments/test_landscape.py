@@ -259,3 +259,29 @@ def test_eq1_identity_property(values, seed):
     # and the average over orderings of the last step is bounded by max|l_i - mean| / (m - 1)
     dev = np.abs(losses - losses.mean()).max()
     assert np.all(lhs[:, -1] <= dev * losses.size / (losses.size - 1) / losses.size + 1e-12)
+
+
+def test_the_figure_2_rows():
+    """The rows of the Figure 2 page (hsr.claims.landscape): verdicts from the tests, the
+    chosen value of each sensitivity series carries the row's verdict, the paper is quoted."""
+    left = [(h, 5) for h in (4, 8, 16, 32, 64)]
+    right = [(16, L) for L in (1, 3, 5, 7, 10)]
+    good = {(h, L): _net(lambda k, mad, h=h, L=L: (1 + L / h) / (k + 1)) for h, L in left + right}
+    floor = {  # levels off (and its levels differ, so that rank correlations exist)
+        (h, L): _net(lambda k, mad, h=h, L=L: 2.0 / (k + 1) + 0.1 + 1e-3 * L - 1e-4 * h)
+        for h, L in left + right
+    }
+    runs = {"a": good, "b": floor}
+    conv = lsc.landscape_convergence(good, runs, "a", 0.5, 10)
+    assert conv.verdict == "holds" and len(conv.values["ratios"]) == 9
+    assert lsc.landscape_convergence(floor, runs, "b").verdict == "does not hold"
+    rate = lsc.landscape_rate(good, runs, "a", 0.1, 0.1)
+    assert rate.verdict == "holds" and all(abs(s + 1) < 0.1 for s in rate.values["slopes"])
+    assert lsc.landscape_rate(floor, runs, "b").verdict == "does not hold"
+    dw = lsc.landscape_depth_width(good, runs, {1: good}, left, right, "a", 0.1, 0.9)
+    assert dw.verdict == "holds" and [p["verdict"] for p in dw.claim.parts] == ["holds"] * 2
+    for out in (conv, rate, dw):
+        chosen = [s for s in out.claim.sensitivity if s["chosen"]]
+        assert chosen and all(s["verdict"] == out.verdict for s in chosen)
+        assert out.claim.paper == "Landscape" and out.claim.paper_says.startswith("Landscape, ")
+        assert out.claim.reading

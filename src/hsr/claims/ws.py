@@ -28,6 +28,9 @@ from .sensitivity import series
 
 _NAN = float("nan")
 
+#: the note of a row whose sweep found no critical point
+_NO_POINT = "No critical point was found in this run, so there is nothing to test."
+
 __all__ = [
     "QUOTES",
     "READINGS",
@@ -246,7 +249,7 @@ def ws_fig02(ws_upper, lambda_max) -> Outcome:
         test=test,
         verdict=verdict,
     )
-    note = "" if M else "No critical point was found in this run, so there is nothing to test."
+    note = "" if M else _NO_POINT
     values = dict(
         n=M, n_below=int(below.sum()), frac_below=frac, median_ratio=med, ratio=ratio, note=note
     )
@@ -674,7 +677,7 @@ def ws_fig05(highest=None, lowest=None, n_unique: int = 2) -> Outcome:
     )
     if len(runs) < 2 or n_unique == 0:
         v_a = v_b = "does not hold"
-        note = "No critical point was found in this run, so there is nothing to test."
+        note = _NO_POINT
         measured_a = measured_b = "no critical point"
         checks = []
     else:
@@ -877,7 +880,7 @@ def ws_fig08(diff, size, atol: float = 1e-6, rtol: float = 1e-4) -> Outcome:
     if M == 0:
         verdict, note = (
             "does not hold",
-            "No critical point was found in this run, so there is nothing to test.",
+            _NO_POINT,
         )
         measured = "no critical point"
     else:
@@ -954,7 +957,7 @@ def ws_fig09(tr_num, tr_cf, tr2_num, tr2_cf, atol: float = 1e-6, rtol: float = 1
     if M == 0:
         verdict, note = (
             "does not hold",
-            "No critical point was found in this run, so there is nothing to test.",
+            _NO_POINT,
         )
         measured = "no critical point"
     else:

@@ -40,6 +40,7 @@ from .mlp import (
     per_sample_losses_unchecked,
 )
 from .progress import progress_bar
+from .timing import growth_exponent
 
 __all__ = [
     "AdamState",
@@ -273,7 +274,7 @@ def loglog_slope(k: np.ndarray, curve: np.ndarray, k_min: float, k_max: float | 
     sel = (k >= k_min) & (k <= (np.inf if k_max is None else k_max)) & (curve > 0)
     if sel.sum() < 2:
         raise ValueError(f"fewer than 2 points with k in [{k_min}, {k_max}] and curve > 0")
-    return float(np.polyfit(np.log(k[sel]), np.log(curve[sel]), 1)[0])
+    return growth_exponent(k[sel], curve[sel])
 
 
 # ----- the grid ----------------------------------------------------------------------------------
