@@ -14,6 +14,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from ..claims.ledger import fmt
+
 __all__ = ["write_ledger", "write_provenance", "ensure_mathjax", "MATHJAX_VERSION"]
 
 MATHJAX_VERSION = "3.2.2"
@@ -121,7 +123,7 @@ def _num(v) -> str:
     """A value of a sensitivity series as text: numbers with 3 significant digits."""
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return _cell(v)
-    return f"{v:,}" if isinstance(v, int) else f"{v:.3g}"
+    return fmt(v, 3)
 
 
 def _reading_section(r: dict) -> list[str]:
