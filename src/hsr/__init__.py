@@ -77,6 +77,7 @@ from .experiments import (
     hessian_eigenvector,
     initial_parameters,
     loss_along_direction,
+    loss_rise_along_top_eigenvector,
     low_high_groups,
     macro_f1,
     macro_f1_on,
@@ -158,6 +159,7 @@ __all__ = [
     # experiments: probes, scores and statistics
     "hessian_eigenvector",
     "loss_along_direction",
+    "loss_rise_along_top_eigenvector",
     "decision_grid",
     "predict_labels",
     "macro_f1",

@@ -35,6 +35,37 @@ def test_ledger(tmp_path):
     assert text.count("\n| [Fig.") == 3
 
 
+def test_sensitivity_markdown_marks_the_tests_value_and_shows_earlier_readings(tmp_path):
+    row = _row(4, "HSR", "partly", "Fig. 13", "hsr-fig13") | {
+        "sensitivity": [
+            dict(knob="clear_frac", value=0.01, statistic="A 0.03", verdict="holds", chosen=False),
+            dict(knob="clear_frac", value=0.05, statistic="A 0.03", verdict="partly", chosen=True),
+            dict(knob="whis", value=float("inf"), statistic=2.0, verdict="holds", chosen=False),
+        ],
+        "earlier": [dict(test="count saddles.", measured="A-SAM 5", verdict="does not hold")],
+    }
+    text = pages.sensitivity_markdown(row)
+    assert text.startswith("**How the verdict of `c4` moves with the test's choices**")
+    assert "| clear_frac | 0.05 (the test's value) | A 0.03 | partly |" in text
+    assert "| clear_frac | 0.01 | A 0.03 | holds |" in text
+    assert "| whis | inf | 2 | holds |" in text
+    assert "**Earlier reading** (published before, not part of the verdict): count saddles." in text
+    assert "Verdict then: **does not hold**" in text
+    assert pages.sensitivity_markdown(_row(5, "WS", "holds")) == ""
+    # the ledger page carries the same lines under the row's quote and reading
+    ledger = pages.write_ledger(tmp_path, [row | {"paper_says": "q"}]).read_text()
+    assert "| clear_frac | 0.05 (the test's value) | A 0.03 | partly |" in ledger
+
+
+def test_record_claims_shows_nothing_outside_a_kernel(tmp_path, capsys):
+    from hsr.book import report
+    from hsr.claims import Claim
+
+    c = Claim("c1", "WS", "Fig. 2", "x", "r", "m", "t", "holds")
+    report.record_claims("ws-fig02", [c], outdir=tmp_path)
+    assert (tmp_path / "ws-fig02.json").exists() and capsys.readouterr().out == ""
+
+
 def test_provenance(tmp_path):
     empty = pages.write_provenance(tmp_path, {}).read_text()
     assert "No notebook has been run" in empty

@@ -261,6 +261,44 @@ def test_hsr_fig11_flat_minima():
         H.hsr_fig11(curves, loss0, 0.0)
 
 
+def test_hsr_fig11_distribution_at_a_small_step_with_the_earlier_reading_kept():
+    c = RNG.uniform(1, 2, 20)
+    far = {m: _lines(k * c) for m, k in zip(METHODS, (5, 2, 1, 0.5), strict=True)}
+    loss0 = {m: np.zeros(20) for m in METHODS}
+    local = {m: k * c for m, k in zip(METHODS, (5, 2, 1, 0.5), strict=True)}
+    t = H.hsr_fig11(far, loss0, 1.0, rises={0.1: local}, step=0.1)
+    assert _row(t, "hsr-fig11") == "holds" and "t = 0.1" in t.claim.test
+    (old,) = t.claim.earlier
+    assert old["verdict"] == "holds" and "90%" in old["test"]
+    assert t.values["frac_local"] == 1.0 and t.values["verdict_earlier"] == "holds"
+    # HSR lowest median but one sharp seed in HSR's upper tail, above A-SAM's: partly
+    tail = dict(local, hsr=np.r_[0.5 * c[:17], 3.0, 3.0, 3.0])
+    part = H.hsr_fig11(far, loss0, 1.0, rises={0.1: tail}, step=0.1)
+    assert part.verdict == "partly" and part.values["lowest_local"] == "hsr"
+    assert part.values["lowest_tail_local"] == "asam"
+    # the sensitivity moves with the tail quantile: at the 75% quantile HSR is lowest again
+    q = {e["value"]: e["verdict"] for e in part.claim.sensitivity if e["knob"] == "tail quantile"}
+    assert q[0.75] == "holds" and q[0.9] == "partly"
+    # sharper than Baseline at the small step: does not hold, whatever the far step says
+    worse = H.hsr_fig11(far, loss0, 1.0, rises={0.1: dict(local, hsr=10 * c)}, step=0.1)
+    assert worse.verdict == "does not hold" and worse.claim.earlier[0]["verdict"] == "holds"
+    # several steps: each is a sensitivity value
+    two = H.hsr_fig11(far, loss0, 1.0, rises={0.1: local, 1.0: tail}, step=0.1)
+    steps = [e for e in two.claim.sensitivity if e["knob"] == "step t of the loss rise"]
+    assert [(e["value"], e["verdict"], e["chosen"]) for e in steps] == [
+        (0.1, "holds", True),
+        (1.0, "partly", False),
+    ]
+    with pytest.raises(ValueError, match="step must be one of the steps"):
+        H.hsr_fig11(far, loss0, 1.0, rises={0.1: local}, step=0.3)
+    with pytest.raises(ValueError, match="keyed by positive steps"):
+        H.hsr_fig11(far, loss0, 1.0, rises={-1.0: local}, step=-1.0)
+    with pytest.raises(ValueError, match="one value per seed"):
+        H.hsr_fig11(far, loss0, 1.0, rises={0.1: {m: v[:5] for m, v in local.items()}}, step=0.1)
+    with pytest.raises(ValueError, match="tail"):
+        H.hsr_fig11(far, loss0, 1.0, rises={0.1: local}, step=0.1, tail=1.5)
+
+
 # ----- Fig. 13 ----------------------------------------------------------------------------------
 def test_hsr_fig13_saddles():
     S = 10
@@ -283,6 +321,85 @@ def test_hsr_fig13_saddles():
         H.hsr_fig13(lmin, lmax, dict(conv, asam=np.ones(S)))
     with pytest.raises(ValueError, match="saddle_rel"):
         H.hsr_fig13(lmin, lmax, conv, saddle_rel=-1)
+
+
+def _saddle_lines(S, T=21, fall=None, rise=1.0):
+    """Lines along v_max (a parabola of height ``rise`` at the ends) and v_min (a parabola
+    falling by ``fall[j]`` at the ends), through points of loss 0."""
+    t = np.linspace(-1, 1, T) ** 2
+    fall = np.zeros(S) if fall is None else np.asarray(fall, float)
+    return np.tile(rise * t, (S, 1)), -fall[:, None] * t[None, :], np.zeros(S)
+
+
+def test_saddle_depth_uses_the_even_part_of_each_line():
+    up, down, l0 = _saddle_lines(3, fall=[0.0, 0.02, 0.5])
+    np.testing.assert_allclose(H.saddle_depth(up, down, l0), [0.0, 0.02, 0.5])
+    slope = np.tile(np.linspace(-1, 1, 21), (3, 1))  # a pure slope is no saddle
+    np.testing.assert_allclose(H.saddle_depth(up, slope, l0), 0.0)
+    bad = down.copy()
+    bad[1, 3] = np.nan
+    assert np.isnan(H.saddle_depth(up, bad, l0)[1])
+
+
+def test_hsr_fig13_clear_saddle_at_the_whisker_tip():
+    S = 20
+    lmax = {m: np.ones(S) for m in METHODS}
+    conv = {m: np.ones(S, bool) for m in METHODS}
+    grp = np.r_[np.ones(10, bool), np.zeros(10, bool)]  # the Flat runs come first
+    lmin = {m: np.linspace(0.0, 0.09, S) for m in METHODS}
+    # A-SAM: run 3 has the lowest lambda_min of the group, inside the whisker, a deep saddle
+    lmin["asam"] = lmin["asam"].copy()
+    lmin["asam"][3] = -0.02
+    falls = {m: np.zeros(S) for m in METHODS}
+    falls["asam"] = np.where(np.arange(S) == 3, 0.3, 0.0)
+    lines = {m: _saddle_lines(S, fall=falls[m]) for m in METHODS}
+    kw = dict(
+        along_max={m: lines[m][0] for m in METHODS},
+        along_min={m: lines[m][1] for m in METHODS},
+        loss0={m: lines[m][2] for m in METHODS},
+        in_group=grp,
+    )
+    t = H.hsr_fig13(lmin, lmax, conv, **kw)
+    assert _row(t, "hsr-fig13") == "holds" and t.values["tip"]["asam"] == 3
+    assert t.values["clear"] == {"asam": True, "hsr": False}
+    (old,) = t.claim.earlier
+    assert old["verdict"] == "holds" and t.values["n_clear"]["asam"] == 1
+    # A-SAM's dip too small to see next to the blue line: neither is clear, partly
+    shallow = dict(falls, asam=np.where(np.arange(S) == 3, 0.01, 0.0))
+    lines2 = {m: _saddle_lines(S, fall=shallow[m]) for m in METHODS}
+    kw2 = dict(kw, along_min={m: lines2[m][1] for m in METHODS})
+    small = H.hsr_fig13(lmin, lmax, conv, **kw2)
+    assert small.verdict == "partly" and small.claim.earlier[0]["verdict"] == "holds"
+    cf = {e["value"]: e["verdict"] for e in small.claim.sensitivity if e["knob"] == "clear_frac"}
+    assert cf[0.01] == "holds" and cf[0.05] == "partly"
+    # HSR's tip a clear saddle and A-SAM's not: does not hold
+    rev = dict(lmin, hsr=lmin["asam"], asam=lmin["baseline"])
+    revf = {
+        m: _saddle_lines(S, fall=dict(falls, hsr=falls["asam"], asam=0 * falls["asam"])[m])
+        for m in METHODS
+    }
+    kw3 = dict(kw, along_min={m: revf[m][1] for m in METHODS})
+    assert H.hsr_fig13(rev, lmax, conv, **kw3).verdict == "does not hold"
+    # an outlier beyond the whisker is not the point shown, unless whis = inf
+    far = dict(lmin, asam=lmin["asam"].copy())
+    far["asam"][3] = -50.0
+    out = H.hsr_fig13(far, lmax, conv, **kw)
+    assert out.values["tip"]["asam"] != 3 and out.verdict == "partly"
+    w = {e["value"]: e["verdict"] for e in out.claim.sensitivity if e["knob"].startswith("whisker")}
+    assert w[float("inf")] == "holds"
+    with pytest.raises(ValueError, match="go together"):
+        H.hsr_fig13(lmin, lmax, conv, along_max=kw["along_max"])
+    with pytest.raises(ValueError, match="in_group"):
+        H.hsr_fig13(lmin, lmax, conv, **dict(kw, in_group=np.zeros(S, bool)))
+    with pytest.raises(ValueError, match="along_max and along_min"):
+        H.hsr_fig13(
+            lmin,
+            lmax,
+            conv,
+            **dict(kw, along_min={m: v[:, :5] for m, v in kw["along_min"].items()}),
+        )
+    with pytest.raises(ValueError, match="clear_frac"):
+        H.hsr_fig13(lmin, lmax, conv, **kw, clear_frac=0.0)
 
 
 # ----- Fig. 15 ----------------------------------------------------------------------------------

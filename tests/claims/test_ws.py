@@ -340,3 +340,38 @@ def test_ws_fig07_power_grows_with_the_number_of_points():
     assert np.isnan(ws_fig07_power(ws, f1, 3))
     with pytest.raises(ValueError, match="n_unique must be an integer"):
         ws_fig07_power(ws, f1, -1)
+
+
+def test_ws_fig03_local_step_with_the_earlier_reading_kept():
+    w, rise, dis = _extremes()
+    far = rise.copy()
+    far[[98, 99]] = 0.0  # flat at the far step: the earlier reading passes only the shape checks
+    t = ws.ws_fig03(w, {0.1: rise, 3.0: far}, dis, step=0.1, earlier_step=3.0)
+    _row_ok(t, "ws-fig03")
+    assert t.verdict == "holds" and "t = 0.1" in t.claim.test
+    (old,) = t.claim.earlier
+    assert old["verdict"] == "partly" and "t = 3" in old["test"]
+    assert "2 of 4 checks pass" in old["measured"] and t.values["verdict_earlier"] == "partly"
+    steps = [e for e in t.claim.sensitivity if e["knob"] == "step t of the loss rise"]
+    assert [(e["value"], e["verdict"], e["chosen"]) for e in steps] == [
+        (0.1, "holds", True),
+        (3.0, "partly", False),
+    ]
+    assert t.values["rise_pct_earlier_1"] < t.values["rise_pct_1"]
+    # Fig. 4 takes the same form; no earlier reading without earlier_step
+    f = ws.ws_fig04(w, {0.1: rise}, dis, step=0.1)
+    assert f.verdict == "holds" and f.claim.earlier == ()
+
+
+def test_ws_fig03_step_dict_bad_input():
+    w, rise, dis = _extremes(10)
+    with pytest.raises(ValueError, match="step must be one of the steps"):
+        ws.ws_fig03(w, {0.1: rise}, dis, step=0.3)
+    with pytest.raises(ValueError, match="earlier_step must be one of the steps"):
+        ws.ws_fig03(w, {0.1: rise}, dis, step=0.1, earlier_step=3.0)
+    with pytest.raises(ValueError, match="same length"):
+        ws.ws_fig03(w, {0.1: rise, 3.0: rise[:5]}, dis, step=0.1)
+    with pytest.raises(ValueError, match="earlier_step needs loss_rise as a dict"):
+        ws.ws_fig03(w, rise, dis, earlier_step=3.0)
+    with pytest.raises(ValueError, match=r"loss_rise\[0.1\] must be finite"):
+        ws.ws_fig03(w, {0.1: rise * np.nan}, dis, step=0.1)

@@ -62,3 +62,34 @@ def test_bayes_disagreement_zero_for_the_bayes_rule_and_one_for_its_opposite():
     assert bayes_disagreement(net, np.zeros((0, 5)), X, (-1, -1), (1, 1)).shape == (0,)
     with pytest.raises(ValueError, match="points must have shape"):
         bayes_disagreement(net, bayes, X, (-1, -1), (1, 1))
+
+
+def test_loss_rise_at_several_steps_equals_one_call_per_step():
+    net, X, y, pts = _problem()
+    steps = [0.01, 0.1, 3.0]
+    many = loss_rise_along_top_eigenvector(net, pts, X, y, steps)
+    assert many.shape == (pts.shape[0], 3)
+    for k, t in enumerate(steps):
+        np.testing.assert_allclose(
+            many[:, k], loss_rise_along_top_eigenvector(net, pts, X, y, t), rtol=1e-13, atol=1e-16
+        )
+
+
+def test_loss_rise_higher_end():
+    net, X, y, pts = _problem(act="tanh")
+    rise = loss_rise_along_top_eigenvector(net, pts, X, y, [2.0], side="max")
+    for r, th in zip(rise[:, 0], pts, strict=True):
+        _, v = hessian_eigenvector(net, th, X, y)
+        ends = [loss(net, th + 2 * v, X, y), loss(net, th - 2 * v, X, y)]
+        assert r == pytest.approx(float(max(ends) - loss(net, th, X, y)), rel=1e-12, abs=1e-15)
+    mean = loss_rise_along_top_eigenvector(net, pts, X, y, [2.0])
+    assert np.all(rise >= mean - 1e-15)
+
+
+def test_loss_rise_bad_steps_and_side():
+    net, X, y, pts = _problem()
+    for bad in ([], [1.0, -1.0], [np.nan], True):
+        with pytest.raises(ValueError, match="step must be a positive number"):
+            loss_rise_along_top_eigenvector(net, pts, X, y, bad)
+    with pytest.raises(ValueError, match="side must be 'mean' or 'max'"):
+        loss_rise_along_top_eigenvector(net, pts, X, y, 1.0, side="min")

@@ -134,6 +134,12 @@ def _reading_section(r: dict) -> list[str]:
         out += [f"**The paper says.** {r['paper_says']}", ""]
     if r.get("reading"):
         out += [f"**Our reading.** {r['reading']}", ""]
+    return out + _sensitivity_lines(r)
+
+
+def _sensitivity_lines(r: dict) -> list[str]:
+    """A row's sensitivity table (the test's value marked) and earlier readings."""
+    out = []
     series = list(r.get("sensitivity") or [])
     if series:
         out += [
@@ -156,6 +162,17 @@ def _reading_section(r: dict) -> list[str]:
             "",
         ]
     return out
+
+
+def sensitivity_markdown(row: dict) -> str:
+    """Markdown for a figure's page: how the verdict of one ledger row (a dict, as recorded)
+    moves with every threshold of its test, the test's value marked, and the earlier
+    readings; empty when the row has neither."""
+    lines = _sensitivity_lines(row)
+    if not lines:
+        return ""
+    head = f"**How the verdict of `{row['id']}` moves with the test's choices** (verdict: "
+    return "\n".join([head + f"**{row['verdict']}**).", "", *lines])
 
 
 def write_provenance(generated_dir: Path, run_log: dict, build_log: dict | None = None) -> Path:

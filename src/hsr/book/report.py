@@ -40,11 +40,35 @@ def write_table(name: str, rows: list[dict], outdir=None) -> Path:
     return atomic_write_text(d / f"{name}.csv", buf.getvalue())
 
 
-def record_claims(notebook: str, claims: list[Claim], outdir=None) -> Path:
-    """Write the rows of one notebook to ``<claims_dir>/<notebook>.json`` (replacing it)."""
+def record_claims(notebook: str, claims: list[Claim], outdir=None, show: bool = True) -> Path:
+    """Write the rows of one notebook to ``<claims_dir>/<notebook>.json`` (replacing it).
+    Inside a notebook (an IPython kernel), ``show`` also displays under the cell, for each
+    row, how its verdict moves with every threshold of its test and its earlier readings
+    (:func:`hsr.book.pages.sensitivity_markdown`), so the figure's page carries them."""
     d = Path(outdir) if outdir is not None else claims_dir()
     rows = [asdict(c) | {"notebook": notebook} for c in claims]
-    return atomic_write_text(d / f"{notebook}.json", json.dumps(rows, indent=1))
+    path = atomic_write_text(d / f"{notebook}.json", json.dumps(rows, indent=1))
+    if show:
+        _display_sensitivity(rows)
+    return path
+
+
+def _display_sensitivity(rows: list[dict]) -> None:
+    """Display each row's sensitivity Markdown when running inside an IPython kernel."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:  # pragma: no cover - IPython comes with the book extra
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        return
+    from .pages import sensitivity_markdown
+
+    for r in rows:
+        text = sensitivity_markdown(r)
+        if text:
+            display(Markdown(text))
 
 
 def gather_claims(directory) -> list[dict]:

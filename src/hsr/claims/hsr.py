@@ -26,7 +26,7 @@ from ..core._checks import (
 )
 from ..experiments.groups import top_bottom_groups
 from ..experiments.methods import METHOD_LABELS
-from ..experiments.stats import paired_wilcoxon, spearman_or_nan
+from ..experiments.stats import paired_wilcoxon, spearman_or_nan, whisker_tip
 from ..experiments.timing import growth_exponent
 from .ledger import (
     UNTESTED,
@@ -34,6 +34,7 @@ from .ledger import (
     Outcome,
     Quote,
     combine_verdicts,
+    fmt,
     merge_claims,
     verdict_from_count,
     weaker,
@@ -230,21 +231,25 @@ READINGS: dict[str, str] = {
     "final lambda_max of each regularizer is below Baseline's from the same Sharp seeds, a "
     "one-sided paired Wilcoxon signed-rank test at 1% (the papers' level) per regularizer, "
     "since 'the three methods' is said of each.",
-    "hsr-fig11": "'Prefers flatter minima' is read on the figure's own scale: the rise of the "
-    "loss at the ends of the plotted line along the top eigenvector, max L(theta* +- t_max v) "
-    "- L(theta*). 'Consistently converges to flat minima' is read as HSR Reg.'s rise below "
-    "Baseline's on at least 90% of the Sharp seeds ('consistently') and the smallest median "
-    "rise of the four methods ('among them').",
+    "hsr-fig11": "Flatness is read as the HSR paper defines it (Section I: quantified by the "
+    "eigenvalues of the Hessian of the Taylor-expanded loss): the rise of the loss along the "
+    "top eigenvector at a small step, t = 0.1, inside the quadratic regime, on the figure's "
+    "own line. 'Consistently converges to flat minima', said of a plot of all Sharp seeds, "
+    "is read as a statement about the distribution over seeds: HSR Reg. has the smallest "
+    "median and the smallest upper tail (90% quantile) of that rise of the four methods "
+    "('among them'); the seed-by-seed share against Baseline is shown beside it.",
     "hsr-fig12": "'A-SAM and HSR regularization were particularly effective' is read as: they "
     "have the two lowest medians of the final lambda_max on the Sharp seeds (Fig. 12A); 'HSR "
     "regularization outperformed Hessian regularization' as HSR Reg.'s lambda_max below "
     "Hessian Reg.'s on the same seeds, a one-sided paired Wilcoxon signed-rank test at 1%.",
-    "hsr-fig13": "The paper shows the one point at the tip of A-SAM's lambda_min whisker. 'A "
-    "clear saddle point was observed for A-SAM' is read as 'A-SAM can stop at a saddle': at "
-    "least one A-SAM run that stopped (the gradient test passed) with lambda_min < -1e-3 "
-    "lambda_max, a clearly negative curvature rather than rounding; 'no clear saddle point "
-    "was observed for HSR regularization' as no such HSR Reg. run over all Flat and Sharp "
-    "seeds.",
+    "hsr-fig13": "The paper shows the point 'at the tip of the whisker' of A-SAM's lambda_min "
+    "box on the Flat seeds (Fig. 12D) and the same for HSR Reg.; we take that point as the "
+    "box plot draws it (the lowest lambda_min within 1.5 IQR of the lower quartile, over all "
+    "runs of the group). 'A clear saddle point was observed' is read from the figure's two "
+    "lines on one axis: along v_min the loss falls below its value at the point by at least "
+    "5% of its rise along v_max over the plotted steps (a fall that small relative to the "
+    "blue line would not be seen); 'no clear saddle point ... for HSR regularization' as "
+    "HSR Reg.'s point not a clear saddle in that sense.",
     "hsr-fig14": "'Successfully improved the test performance' is read per method as test "
     "macro-F1 above Baseline's on the same Sharp seeds, a one-sided paired Wilcoxon "
     "signed-rank test at 1%, for the two methods the claim names (A-SAM and HSR Reg.); 'does "
@@ -291,6 +296,7 @@ __all__ = [
     "hsr_fig14",
     "hsr_fig15",
     "sample_steering",
+    "saddle_depth",
 ]
 
 
@@ -1163,55 +1169,64 @@ def hsr_fig10(final_lambda_max: dict) -> Outcome:
 
 
 # ----- HSR Fig. 11: flat minima along the top eigenvector ----------------------------------------
-def hsr_fig11(curves: dict, loss0: dict, step_max: float) -> Outcome:
-    """HSR Fig. 11, "HSR consistently reaches flat minima", from the loss along the top
-    eigenvector at each method's final point on the Sharp seeds: ``curves``: method ->
-    ``(S, T)`` losses at the steps t in [-step_max, step_max] (the first and last columns at
-    -step_max and +step_max); ``loss0``: method -> ``(S,)`` the loss at the final point.
-    Methods in display order, at least ``baseline`` and ``hsr``.
+def _rises_by_step(rises, step, methods_needed):
+    """``{t: {method: (S,)}}`` checked: every step holds the same methods and seed count."""
+    if not isinstance(rises, dict) or not rises:
+        raise ValueError("rises must be a non-empty dict step t -> {method: (S,) rise}")
+    out = {}
+    for t, by in rises.items():
+        if isinstance(t, bool) or not (isinstance(t, (int, float)) and np.isfinite(t) and t > 0):
+            raise ValueError(f"rises must be keyed by positive steps t, got {t!r}")
+        out[float(t)] = _method_arrays(f"rises[{t!r}]", by, methods_needed)
+    shapes = {(tuple(v), next(iter(v.values())).shape) for v in out.values()}
+    if len(shapes) != 1:
+        raise ValueError("rises must hold the same methods and seeds at every step")
+    if step is None or float(step) not in out:
+        raise ValueError(f"step must be one of the steps of rises {sorted(out)}, got {step!r}")
+    return out, float(step)
 
-    Test: the rise Delta = max(L(-t_max), L(+t_max)) - L(theta*) per seed; holds when HSR
-    Reg.'s Delta is below Baseline's on >= 90% of the seeds and HSR Reg. has the smallest
-    median Delta; partly when below Baseline's on >= 50%; else does not hold."""
+
+def hsr_fig11(
+    curves: dict,
+    loss0: dict,
+    step_max: float,
+    rises: dict | None = None,
+    step: float | None = None,
+    tail: float = 0.9,
+) -> Outcome:
+    """HSR Fig. 11, "HSR consistently reaches flat minima", at each method's final point on
+    the Sharp seeds. ``curves``: method -> ``(S, T)`` losses along the top eigenvector at the
+    steps t in [-step_max, step_max] (first and last columns at -step_max and +step_max);
+    ``loss0``: method -> ``(S,)`` the loss at the final point; ``rises``: step t -> method
+    -> ``(S,)`` the rise max(L(theta* +- t v)) - L(theta*) at small steps (see
+    :func:`hsr.experiments.probes.loss_rise_along_top_eigenvector` with ``side="max"``) and
+    ``step`` the t the test uses. Methods in display order, at least ``baseline`` and
+    ``hsr``.
+
+    Test (the book's reading, with ``rises``): flatness is the rise at the small step
+    ``step`` (the Taylor quadratic term, HSR Section I); "consistently" is said of the
+    distribution over seeds: holds when HSR Reg. has the smallest median AND the smallest
+    ``tail`` quantile (upper tail) of the rise of all methods; partly when both are below
+    Baseline's; else does not hold. The seed-by-seed share of seeds where HSR Reg. ends
+    flatter than Baseline is reported, not tested. The earlier reading (the test the book
+    published first: the rise at +-step_max, HSR Reg. below Baseline on >= 90% of seeds and
+    the smallest median: holds; >= 50%: partly) is kept as ``earlier``; without ``rises`` it
+    is the verdict."""
     curves = _method_arrays("curves", curves, ("baseline", "hsr"), ndim=2)
     loss0 = _method_arrays("loss0", loss0, tuple(curves))
     S = next(iter(curves.values())).shape[0]
     if next(iter(loss0.values())).shape != (S,):
         raise ValueError(f"loss0 must hold one loss per seed ({S},)")
     positive("step_max", step_max)
+    fraction("tail", tail)
     methods = list(curves)
     rise = {m: np.maximum(curves[m][:, 0], curves[m][:, -1]) - loss0[m] for m in methods}
     med = {m: float(np.median(rise[m])) for m in methods}
     frac = float(np.mean(rise["hsr"] < rise["baseline"]))
     lowest = min(med, key=med.get)
-    if frac >= 0.9 and lowest == "hsr":
-        verdict = "holds"
-    elif frac >= 0.5:
-        verdict = "partly"
-    else:
-        verdict = "does not hold"
-    claim = Claim(
-        id="hsr-fig11",
-        paper="HSR",
-        figure="Fig. 11",
-        claim="HSR consistently reaches flat minima",
-        paper_reports=(
-            "every eigenvalue-controlling method prefers flatter minima than plain "
-            "GD along the top eigenvector; HSR Reg. consistently converges to flat minima"
-        ),
-        measured=(
-            f"median loss rise at t = +-{step_max} on {S} Sharp seeds: "
-            + ", ".join(f"{METHOD_LABELS.get(m, m)} {med[m]:.3g}" for m in methods)
-            + f"; HSR below Baseline on {frac:.0%} of the seeds"
-        ),
-        test=(
-            "HSR's rise below Baseline's on >= 90% of Sharp seeds and the smallest median "
-            "rise: holds; below Baseline on >= 50%: partly"
-        ),
-        verdict=verdict,
-    )
+    T = next(iter(curves.values())).shape[1]
 
-    def rule(share, i=0):
+    def old_rule(share, i=0):
         r = {m: np.maximum(curves[m][:, i], curves[m][:, -1 - i]) - loss0[m] for m in methods}
         md = {m: float(np.median(r[m])) for m in methods}
         f = float(np.mean(r["hsr"] < r["baseline"]))
@@ -1220,30 +1235,160 @@ def hsr_fig11(curves: dict, loss0: dict, step_max: float) -> Outcome:
             "holds" if f >= share and low == "hsr" else "partly" if f >= 0.5 else "does not hold"
         )
 
-    T = next(iter(curves.values())).shape[1]
-
-    def t_max_at(scale):  # the nearest pair of symmetric steps at scale * step_max
-        return rule(0.9, int(round((1 - scale) * (T - 1) / 2)))
-
-    sensitivity = series("share for holds", (0.75, 0.8, 0.9, 0.95, 1.0), 0.9, rule)
-    if T >= 5:
-        sensitivity += series("t_max / step_max", (0.25, 0.5, 0.75), 1.0, t_max_at)
+    old_verdict = old_rule(0.9)[1]
+    old_measured = (
+        f"median loss rise at t = +-{step_max} on {S} Sharp seeds: "
+        + ", ".join(f"{METHOD_LABELS.get(m, m)} {med[m]:.3g}" for m in methods)
+        + f"; HSR below Baseline on {frac:.0%} of the seeds"
+    )
+    old_test = (
+        f"the rise at the ends of the plotted line (t = +-{step_max}): HSR's rise below "
+        "Baseline's on >= 90% of Sharp seeds and the smallest median rise: holds; below "
+        "Baseline on >= 50%: partly"
+    )
     values = dict(rise=rise, medians=med, frac=frac, lowest=lowest)
+    if rises is None:  # the earlier reading alone
+        sensitivity = series("share for holds", (0.75, 0.8, 0.9, 0.95, 1.0), 0.9, old_rule)
+        if T >= 5:
+            sensitivity += series(
+                "t_max / step_max",
+                (0.25, 0.5, 0.75),
+                1.0,
+                lambda sc: old_rule(0.9, int(round((1 - sc) * (T - 1) / 2))),
+            )
+        claim = Claim(
+            id="hsr-fig11",
+            paper="HSR",
+            figure="Fig. 11",
+            claim="HSR consistently reaches flat minima",
+            paper_reports=_FIG11_REPORTS,
+            measured=old_measured,
+            test=old_test,
+            verdict=old_verdict,
+        )
+        return Outcome(_quoted(claim, sensitivity), values)
+
+    by_step, t0 = _rises_by_step(rises, step, methods)
+    if list(by_step[t0]) != methods or next(iter(by_step[t0].values())).shape != (S,):
+        raise ValueError(f"rises must hold the methods {methods} with one value per seed ({S},)")
+
+    def new_rule(t, q):
+        r = by_step[t]
+        md = {m: float(np.median(r[m])) for m in methods}
+        tl = {m: float(np.quantile(r[m], q)) for m in methods}
+        best_md = min(md, key=md.get) == "hsr"
+        best_tl = min(tl, key=tl.get) == "hsr"
+        if best_md and best_tl:
+            v = "holds"
+        elif md["hsr"] < md["baseline"] and tl["hsr"] < tl["baseline"]:
+            v = "partly"
+        else:
+            v = "does not hold"
+        return md, tl, v
+
+    md, tl, verdict = new_rule(t0, tail)
+    r0 = by_step[t0]
+    frac_local = float(np.mean(r0["hsr"] < r0["baseline"]))
+    measured = (
+        f"loss rise at t = {fmt(t0)} on {S} Sharp seeds, median / {tail:.0%} quantile: "
+        + ", ".join(f"{METHOD_LABELS.get(m, m)} {md[m]:.3g} / {tl[m]:.3g}" for m in methods)
+        + f"; seed by seed, HSR Reg. below Baseline on {frac_local:.0%} of the seeds"
+    )
+    test = (
+        f"the rise at the small step t = {fmt(t0)}: HSR Reg. has the smallest median and the "
+        f"smallest {tail:.0%} quantile of all methods: holds; both below Baseline's: partly; "
+        "else does not hold"
+    )
+    sensitivity = series(
+        "tail quantile",
+        (0.75, 0.8, 0.95, 1.0),
+        tail,
+        lambda q: (new_rule(t0, q)[1]["hsr"], new_rule(t0, q)[2]),
+    )
+    sensitivity += series(
+        "step t of the loss rise",
+        tuple(by_step),
+        t0,
+        lambda t: (new_rule(t, tail)[0]["hsr"], new_rule(t, tail)[2]),
+    )
+    claim = Claim(
+        id="hsr-fig11",
+        paper="HSR",
+        figure="Fig. 11",
+        claim="HSR consistently reaches flat minima",
+        paper_reports=_FIG11_REPORTS,
+        measured=measured,
+        test=test,
+        verdict=verdict,
+        earlier=(dict(test=old_test + ".", measured=old_measured, verdict=old_verdict),),
+    )
+    values.update(
+        medians_local=md,
+        tails_local=tl,
+        frac_local=frac_local,
+        lowest_local=min(md, key=md.get),
+        lowest_tail_local=min(tl, key=tl.get),
+        verdict_earlier=old_verdict,
+    )
     return Outcome(_quoted(claim, sensitivity), values)
 
 
+_FIG11_REPORTS = (
+    "every eigenvalue-controlling method prefers flatter minima than plain "
+    "GD along the top eigenvector; HSR Reg. consistently converges to flat minima"
+)
+
+
 # ----- HSR Fig. 13: saddles ------------------------------------------------------------------
+def saddle_depth(along_max, along_min, loss0) -> np.ndarray:
+    """How clearly a point is a saddle on HSR Fig. 13's plot, per row: the largest fall of
+    the loss below L(theta*) along v_min over the plotted steps, as a fraction of the rise
+    along v_max over the same steps (both lines share the figure's axis). Each line is taken
+    by its even part, the mean of the loss at +t and -t (the steps must be symmetric about
+    0), so that a slope left at a point that is not exactly critical is not counted as a
+    fall. ``along_max``, ``along_min``: ``(S, T)``; ``loss0``: ``(S,)``. 0 where the loss
+    never falls; NaN where a row is not finite (a diverged run)."""
+    even_max = 0.5 * (along_max + along_max[:, ::-1])
+    even_min = 0.5 * (along_min + along_min[:, ::-1])
+    fall = np.maximum(0.0, loss0 - np.min(even_min, axis=1))
+    rise = np.max(even_max, axis=1) - loss0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(fall > 0, fall / np.where(rise > 0, rise, np.inf), 0.0)
+    bad = ~(np.all(np.isfinite(along_max), axis=1) & np.all(np.isfinite(along_min), axis=1))
+    return np.where(bad | ~np.isfinite(loss0), np.nan, r)
+
+
 def hsr_fig13(
-    lambda_min: dict, lambda_max: dict, converged: dict, saddle_rel: float = 1e-3
+    lambda_min: dict,
+    lambda_max: dict,
+    converged: dict,
+    saddle_rel: float = 1e-3,
+    along_max: dict | None = None,
+    along_min: dict | None = None,
+    loss0: dict | None = None,
+    in_group=None,
+    whis: float = 1.5,
+    clear_frac: float = 0.05,
 ) -> Outcome:
     """HSR Fig. 13, "A-SAM can stop at a saddle; HSR does not", from each method's final
-    points over all Flat and Sharp seeds: ``lambda_min``, ``lambda_max`` (method -> ``(S,)``)
-    and ``converged`` (method -> boolean ``(S,)``, the run stopped at a critical point).
-    Methods in display order, at least ``asam`` and ``hsr``.
+    points over all Flat and Sharp seeds (method -> ``(S,)``): ``lambda_min``,
+    ``lambda_max``, ``converged`` (boolean, the run stopped at a critical point); for the
+    book's reading also ``along_max``, ``along_min`` (method -> ``(S, T)``: the loss along
+    the unit eigenvectors of lambda_max and lambda_min through each final point over the
+    plotted steps), ``loss0`` (method -> ``(S,)``) and ``in_group`` (boolean ``(S,)``: the
+    Flat seeds, the group the paper names). Methods in display order, at least ``asam`` and
+    ``hsr``.
 
-    A saddle is a converged run with lambda_min < -``saddle_rel`` * lambda_max. Test: A-SAM
-    stops at a saddle at least once and HSR Reg. never: holds; HSR Reg. does, but less often
-    than A-SAM: partly; else does not hold."""
+    Test (the book's reading): each method's point shown is the tip of its lambda_min
+    whisker in the group, as the box plot of Fig. 12D draws it (:func:`whisker_tip`, factor
+    ``whis``, over all runs of the group); it is a *clear* saddle when the loss falls below
+    L(theta*) along v_min by at least ``clear_frac`` of its rise along v_max on the same
+    plotted range (:func:`saddle_depth`). Holds when A-SAM's point is a clear saddle and
+    HSR Reg.'s is not; does not hold when the reverse; partly otherwise (one of the two
+    sentences holds). The earlier reading (kept as ``earlier``; the verdict when the curves
+    are not given): a saddle is a converged run with lambda_min < -``saddle_rel`` *
+    lambda_max over all runs; A-SAM >= 1 and HSR Reg. 0: holds; HSR Reg. fewer than A-SAM
+    but > 0: partly."""
     need = ("asam", "hsr")
     lmin = _method_arrays("lambda_min", lambda_min, need)
     lmax = _method_arrays("lambda_max", lambda_max, tuple(lmin))
@@ -1261,28 +1406,12 @@ def hsr_fig13(
     positive("saddle_rel", saddle_rel, allow_zero=True)
     saddles = {m: int((conv[m] & (lmin[m] < -float(saddle_rel) * lmax[m])).sum()) for m in lmin}
     a, h = saddles["asam"], saddles["hsr"]
-    if a >= 1 and h == 0:
-        verdict = "holds"
-    elif h > 0 and a > h:
-        verdict = "partly"
-    else:
-        verdict = "does not hold"
-    claim = Claim(
-        id="hsr-fig13",
-        paper="HSR",
-        figure="Fig. 13",
-        claim="A-SAM can stop at a saddle; HSR does not",
-        paper_reports=(
-            "a clear saddle point at the tip of A-SAM's lambda_min whisker (Flat seeds); "
-            "no clear saddle for HSR Reg."
-        ),
-        measured=(
-            f"saddles (converged, lambda_min < -{saddle_rel:g} lambda_max) among "
-            f"{S} runs each: " + ", ".join(f"{METHOD_LABELS.get(m, m)} {saddles[m]}" for m in lmin)
-        ),
-        test=("A-SAM >= 1 saddle and HSR Reg. 0: holds; HSR Reg. fewer than A-SAM but > 0: partly"),
-        verdict=verdict,
+    old_verdict = "holds" if a >= 1 and h == 0 else "partly" if h > 0 and a > h else "does not hold"
+    old_measured = (
+        f"saddles (converged, lambda_min < -{saddle_rel:g} lambda_max) among {S} runs each: "
+        + ", ".join(f"{METHOD_LABELS.get(m, m)} {saddles[m]}" for m in lmin)
     )
+    old_test = "A-SAM >= 1 saddle and HSR Reg. 0: holds; HSR Reg. fewer than A-SAM but > 0: partly"
 
     def rel_at(r):
         n = {m: int((conv[m] & (lmin[m] < -r * lmax[m])).sum()) for m in ("asam", "hsr")}
@@ -1290,8 +1419,131 @@ def hsr_fig13(
         v = "holds" if a >= 1 and h == 0 else "partly" if h > 0 and a > h else "does not hold"
         return f"A-SAM {a}, HSR Reg. {h}", v
 
-    sensitivity = series("saddle_rel", (1e-5, 1e-4, 1e-3, 1e-2, 1e-1), saddle_rel, rel_at)
-    return Outcome(_quoted(claim, sensitivity), dict(saddles=saddles, n_runs=S))
+    values = dict(saddles=saddles, n_runs=S)
+    given = [x is not None for x in (along_max, along_min, loss0, in_group)]
+    if any(given) and not all(given):
+        raise ValueError("along_max, along_min, loss0 and in_group go together: give all four")
+    if not all(given):  # the earlier reading alone
+        sensitivity = series("saddle_rel", (1e-5, 1e-4, 1e-3, 1e-2, 1e-1), saddle_rel, rel_at)
+        claim = Claim(
+            id="hsr-fig13",
+            paper="HSR",
+            figure="Fig. 13",
+            claim="A-SAM can stop at a saddle; HSR does not",
+            paper_reports=_FIG13_REPORTS,
+            measured=old_measured,
+            test=old_test,
+            verdict=old_verdict,
+        )
+        return Outcome(_quoted(claim, sensitivity), values)
+
+    methods = list(lmin)
+    amax = _method_arrays("along_max", along_max, methods, ndim=2)
+    amin = _method_arrays("along_min", along_min, methods, ndim=2)
+    l0 = _method_arrays("loss0", loss0, methods)
+    if (
+        next(iter(amax.values())).shape[0] != S
+        or next(iter(amin.values())).shape != next(iter(amax.values())).shape
+    ):
+        raise ValueError(f"along_max and along_min must hold ({S}, T) losses per method")
+    if next(iter(l0.values())).shape != (S,):
+        raise ValueError(f"loss0 must hold one loss per run ({S},)")
+    grp = np.asarray(in_group)
+    if grp.dtype != bool or grp.shape != (S,) or not grp.any():
+        raise ValueError(f"in_group must be a boolean mask of shape ({S},) with a True entry")
+    positive("whis", whis)
+    positive("clear_frac", clear_frac)
+    depth = {m: saddle_depth(amax[m], amin[m], l0[m]) for m in methods}
+    rows = np.flatnonzero(grp)
+
+    def tips(w):
+        out = {}
+        for m in methods:
+            if np.all(np.isnan(lmin[m][rows])):
+                out[m] = -1
+            else:
+                out[m] = int(rows[whisker_tip(lmin[m][rows], w)])
+        return out
+
+    def rule(w, cf):
+        tp = tips(w)
+        r = {m: (float(depth[m][tp[m]]) if tp[m] >= 0 else _NAN) for m in need}
+        clear = {m: bool(r[m] >= cf) for m in need}
+        if clear["asam"] and not clear["hsr"]:
+            v = "holds"
+        elif clear["hsr"] and not clear["asam"]:
+            v = "does not hold"
+        else:
+            v = "partly"
+        return tp, r, clear, v
+
+    tip, ratio, clear, verdict = rule(whis, clear_frac)
+    n_clear = {
+        m: int(np.sum(depth[m][rows] >= clear_frac)) for m in methods
+    }  # clear saddles among every run of the group, converged or not
+    lo_q = {m: float(np.nanquantile(lmin[m][rows] / lmax[m][rows], 0.1)) for m in methods}
+    measured = (
+        "point at the tip of the lambda_min whisker (Flat group): "
+        + "; ".join(
+            f"{METHOD_LABELS.get(m, m)} lambda_min {fmt(lmin[m][tip[m]])}, lambda_max "
+            f"{fmt(lmax[m][tip[m]])}, loss falls along v_min by {fmt(ratio[m])} of its rise "
+            f"along v_max ({'a clear saddle' if clear[m] else 'not a clear saddle'})"
+            for m in need
+            if tip[m] >= 0
+        )
+        + f"; clear saddles among the {rows.size} runs of the group: "
+        + ", ".join(f"{METHOD_LABELS.get(m, m)} {n_clear[m]}" for m in methods)
+    )
+    test = (
+        f"the point at the tip of each method's lambda_min whisker on the Flat seeds (box plot, "
+        f"whiskers at {whis:g} IQR) is a clear saddle when the loss falls along v_min by >= "
+        f"{clear_frac:g} of its rise along v_max over the plotted steps; A-SAM's clear and HSR "
+        "Reg.'s not: holds; the reverse: does not hold; else partly"
+    )
+
+    def fmt_pair(tp_r):
+        return "A-SAM " + fmt(tp_r[1]["asam"]) + ", HSR Reg. " + fmt(tp_r[1]["hsr"])
+
+    sensitivity = series(
+        "clear_frac",
+        (0.01, 0.02, 0.1, 0.2),
+        clear_frac,
+        lambda cf: (fmt_pair(rule(whis, cf)), rule(whis, cf)[3]),
+    )
+    sensitivity += series(
+        "whisker factor (inf: the most negative run)",
+        (1.0, 3.0, float("inf")),
+        whis,
+        lambda w: (fmt_pair(rule(w, clear_frac)), rule(w, clear_frac)[3]),
+    )
+    claim = Claim(
+        id="hsr-fig13",
+        paper="HSR",
+        figure="Fig. 13",
+        claim="A-SAM can stop at a saddle; HSR does not",
+        paper_reports=_FIG13_REPORTS,
+        measured=measured,
+        test=test,
+        verdict=verdict,
+        earlier=(dict(test=old_test + ".", measured=old_measured, verdict=old_verdict),),
+    )
+    values.update(
+        tip=tip,
+        ratio=ratio,
+        clear=clear,
+        depth=depth,
+        n_clear=n_clear,
+        lambda_min_q10=lo_q,
+        most_negative={m: int(rows[np.nanargmin(lmin[m][rows])]) for m in methods},
+        verdict_earlier=old_verdict,
+    )
+    return Outcome(_quoted(claim, sensitivity), values)
+
+
+_FIG13_REPORTS = (
+    "a clear saddle point at the tip of A-SAM's lambda_min whisker (Flat seeds); "
+    "no clear saddle for HSR Reg."
+)
 
 
 # ----- HSR Fig. 15: simpler boundaries -----------------------------------------------------

@@ -158,13 +158,16 @@ READINGS: dict[str, str] = {
     'the unique critical points, with a 1e-9 relative allowance for round-off; "close to the '
     'maximum eigenvalue" and "tight" carry no number in the paper, so we read them as a '
     "typical (median) overshoot lambda_WS / lambda_max below a factor of 2.",
-    "ws-fig03": 'The paper judges two points by eye; we make "sharply peaked" a loss rise '
-    "along the top eigenvector (the Goodfellow et al. slice the paper plots) in the top 10% of "
-    'all unique points, and "significantly distorted" a disagreement with the Bayes-optimal '
-    "linear boundary above the median, for each of the points shown.",
-    "ws-fig04": 'The mirror of Fig. 3: "flat" is a loss rise along the top eigenvector in the '
-    'bottom 10% of all unique points, and "distortion ... minimal" a disagreement with the '
-    "Bayes-optimal boundary at or below the median, for each of the points shown.",
+    "ws-fig03": 'The paper judges two points by eye. "Sharply peaked" is read with the '
+    "paper's own definition of sharpness (Section IV-A: the quadratic term of the Taylor "
+    "expansion around the critical point, higher-order terms dominating at large steps): the "
+    "loss rise along the top eigenvector at a small step (t = 0.1, inside the quadratic "
+    'regime) in the top 10% of all unique points; "significantly distorted" a disagreement '
+    "with the Bayes-optimal linear boundary above the median, for each of the points shown.",
+    "ws-fig04": 'The mirror of Fig. 3, with the same local reading of sharpness: "flat" is a '
+    "loss rise along the top eigenvector at a small step (t = 0.1) in the bottom 10% of all "
+    'unique points, and "distortion ... minimal" a disagreement with the Bayes-optimal '
+    "boundary at or below the median, for each of the points shown.",
     "ws-fig05": '"Two distinct types" is read from the sentence itself: in the '
     "highest-lambda_WS run the loss falls while lambda_WS rises (by more than 10%, to exceed "
     'noise), in the lowest it falls without such a rise; "closely tracks" is read as '
@@ -493,10 +496,37 @@ def _pct(a: np.ndarray, v) -> float:
     return 100 * float(np.mean(a <= v))
 
 
-def _extreme_points(fig: int, largest: bool, ws_upper, loss_rise, disagreement, n_show):
+def _rise_by_step(loss_rise, step, earlier_step):
+    """``({t: (M,) rise}, chosen t, earlier t or None)`` from an array or a mapping."""
+    if isinstance(loss_rise, dict):
+        if not loss_rise:
+            raise ValueError("loss_rise must be an array or a non-empty dict step -> array")
+        by = {float(t): finite_vector(f"loss_rise[{t!r}]", r) for t, r in loss_rise.items()}
+        if step is None or float(step) not in by:
+            raise ValueError(
+                f"step must be one of the steps of loss_rise {sorted(by)}, got {step!r}"
+            )
+        if earlier_step is not None and float(earlier_step) not in by:
+            raise ValueError(
+                f"earlier_step must be one of the steps of loss_rise {sorted(by)}, "
+                f"got {earlier_step!r}"
+            )
+        if len({r.size for r in by.values()}) != 1:
+            raise ValueError("loss_rise: every step's array must have the same length")
+        return by, float(step), None if earlier_step is None else float(earlier_step)
+    if earlier_step is not None:
+        raise ValueError("earlier_step needs loss_rise as a dict step -> array")
+    t = _NAN if step is None else float(step)
+    return {t: finite_vector("loss_rise", loss_rise)}, t, None
+
+
+def _extreme_points(
+    fig: int, largest: bool, ws_upper, loss_rise, disagreement, n_show, step, earlier_step
+):
     """WS Figs. 3 and 4: the ``n_show`` points of largest (smallest) lambda_WS against all."""
     ws = finite_vector("ws_upper", ws_upper)
-    rise = finite_vector("loss_rise", loss_rise)
+    by_step, t0, t_old = _rise_by_step(loss_rise, step, earlier_step)
+    rise = by_step[t0]
     dis = finite_vector("disagreement", disagreement)
     same_length(ws_upper=ws, loss_rise=rise, disagreement=dis)
     positive("n_show", n_show, integer=True)
@@ -504,72 +534,89 @@ def _extreme_points(fig: int, largest: bool, ws_upper, loss_rise, disagreement, 
     idx = np.argsort(-ws if largest else ws)[: int(n_show)]
     enough = not (M < int(n_show) or M == 0)
 
-    def checks(q):  # the 2 n_show checks with the loss-rise quantile q
+    def checks(q, r=rise):  # the 2 n_show checks with the loss-rise quantile q
         if largest:
-            sharp = rise[idx] >= np.quantile(rise, q)
+            sharp = r[idx] >= np.quantile(r, q)
             shape = dis[idx] > np.median(dis)
         else:
-            sharp = rise[idx] <= np.quantile(rise, q)
+            sharp = r[idx] <= np.quantile(r, q)
             shape = dis[idx] <= np.median(dis)
         return np.concatenate([sharp, shape])
 
+    def at(q, r=rise):
+        if not enough:
+            return _NAN, "does not hold"
+        f = float(checks(q, r).mean())
+        return f, _frac(f, holds_at=1.0, partly_at=0.5)
+
     q_chosen = 0.9 if largest else 0.1
     if not enough:
-        verdict = "does not hold"
         note = (
             f"This run has {M} unique critical point(s), fewer than n_show = {n_show}: too "
             "few to test."
         )
         passed = np.zeros(0, bool)
     else:
-        passed = checks(q_chosen)
-        verdict = _frac(float(passed.mean()), holds_at=1.0, partly_at=0.5)
         note = ""
-
-    def at_quantile(q):
-        if not enough:
-            return _NAN, "does not hold"
-        f = float(checks(q).mean())
-        return f, _frac(f, holds_at=1.0, partly_at=0.5)
+        passed = checks(q_chosen)
+    verdict = at(q_chosen)[1]
 
     grid = (0.75, 0.8, 0.85, 0.95) if largest else (0.05, 0.15, 0.2, 0.25)
-    sens = series(
-        "quantile of the loss rise the shown points must reach", grid, q_chosen, at_quantile
-    )
-    measured = (
-        "; ".join(
-            f"rank {r + 1}: lambda_WS {fmt(ws[i])}, loss rise {fmt(rise[i])} "
-            f"(percentile {fmt(_pct(rise, rise[i]))}), Bayes disagreement "
-            f"{fmt(100 * dis[i])}% "
-            f"(percentile {fmt(_pct(dis, dis[i]))})"
-            for r, i in enumerate(idx)
+    sens = series("quantile of the loss rise the shown points must reach", grid, q_chosen, at)
+    if len(by_step) > 1:
+        sens += series(
+            "step t of the loss rise", tuple(by_step), t0, lambda t: at(q_chosen, by_step[t])
         )
-        or "no critical point"
-    )
-    measured += f"; {int(passed.sum())} of {passed.size} checks pass"
+
+    def describe(r, t):
+        at_t = "" if np.isnan(t) else f" at t = {fmt(t)}"
+        return (
+            "; ".join(
+                f"rank {k + 1}: lambda_WS {fmt(ws[i])}, loss rise{at_t} {fmt(r[i])} "
+                f"(percentile {fmt(_pct(r, r[i]))}), Bayes disagreement "
+                f"{fmt(100 * dis[i])}% "
+                f"(percentile {fmt(_pct(dis, dis[i]))})"
+                for k, i in enumerate(idx)
+            )
+            or "no critical point"
+        )
+
+    side, q_rule = ("largest", ">= the 90%") if largest else ("smallest", "<= the 10%")
+    shape_rule = "> its median" if largest else "<= its median"
+
+    def test_text(t_text):
+        return (
+            f"holds if each of the n_show {side}-lambda_WS points has loss rise DeltaL{t_text} "
+            f"along its top eigenvector {q_rule} quantile of DeltaL over all unique points and "
+            f"a Bayes disagreement on the test inputs {shape_rule} over all unique points; "
+            "partly if >= half of these checks pass"
+        )
+
+    measured = describe(rise, t0) + f"; {int(passed.sum())} of {passed.size} checks pass"
+    test = test_text("(step_max)" if np.isnan(t0) else f"(t = {fmt(t0)})")
     if largest:
-        test = (
-            "holds if each of the n_show largest-lambda_WS points has loss rise DeltaL(step_max) "
-            "along its top eigenvector >= the 90% quantile of DeltaL over all unique points and "
-            "a Bayes disagreement on the test inputs > its median over all unique points; partly "
-            "if >= half of these checks pass"
-        )
         claim_text = "large lambda_WS = sharp loss and distorted boundary"
         reports = (
             "the two critical points with the largest lambda_WS: decision boundaries strongly "
             "distorted, loss sharply peaked along the top eigenvector (figure only)"
         )
     else:
-        test = (
-            "holds if each of the n_show smallest-lambda_WS points has loss rise DeltaL(step_max) "
-            "along its top eigenvector <= the 10% quantile of DeltaL over all unique points and "
-            "a Bayes disagreement on the test inputs <= its median over all unique points; "
-            "partly if >= half of these checks pass"
-        )
         claim_text = "small lambda_WS = flat loss, simple boundary"
         reports = (
             "the two critical points with the smallest lambda_WS: decision boundaries barely "
             "distorted, loss flat along the top eigenvector (figure only)"
+        )
+    earlier = ()
+    if t_old is not None:
+        r_old = by_step[t_old]
+        p_old = checks(q_chosen, r_old) if enough else np.zeros(0, bool)
+        earlier = (
+            dict(
+                test=test_text(f"(t = {fmt(t_old)}, the edge of the plotted slice)") + ".",
+                measured=describe(r_old, t_old)
+                + f"; {int(p_old.sum())} of {p_old.size} checks pass",
+                verdict=at(q_chosen, r_old)[1],
+            ),
         )
     rid = f"ws-fig{fig:02d}"
     claim = Claim(
@@ -584,6 +631,7 @@ def _extreme_points(fig: int, largest: bool, ws_upper, loss_rise, disagreement, 
         paper_says=str(QUOTES[rid]),
         reading=READINGS[rid],
         sensitivity=sens,
+        earlier=earlier,
     )
     values = dict(idx=idx, passed=passed, note=note)
     for r in range(2):  # the two ranks the page cites (NaN where the run has fewer points)
@@ -594,33 +642,46 @@ def _extreme_points(fig: int, largest: bool, ws_upper, loss_rise, disagreement, 
         values[f"rise_pct_{r + 1}"] = _pct(rise, rise[i]) if ok else _NAN
         values[f"dis_{r + 1}"] = 100 * float(dis[i]) if ok else _NAN
         values[f"dis_pct_{r + 1}"] = _pct(dis, dis[i]) if ok else _NAN
+        if t_old is not None:
+            r_old = by_step[t_old]
+            values[f"rise_earlier_{r + 1}"] = float(r_old[i]) if ok else _NAN
+            values[f"rise_pct_earlier_{r + 1}"] = _pct(r_old, r_old[i]) if ok else _NAN
     values["rise_median"] = float(np.median(rise)) if M else _NAN
     values["dis_median"] = 100 * float(np.median(dis)) if M else _NAN
+    values["verdict_earlier"] = earlier[0]["verdict"] if earlier else ""
     return Outcome(claim, values)
 
 
-def ws_fig03(ws_upper, loss_rise, disagreement, n_show: int = 2) -> Outcome:
+def ws_fig03(
+    ws_upper, loss_rise, disagreement, n_show: int = 2, step=None, earlier_step=None
+) -> Outcome:
     """WS Fig. 3, "large lambda_WS = sharp loss and distorted boundary", from per unique
     critical point (each ``(M,)``): ``ws_upper``, ``loss_rise`` (the loss rise
-    DeltaL = [L(theta + t v) + L(theta - t v)] / 2 - L(theta) along the unit top
-    eigenvector v, see :func:`hsr.experiments.probes.loss_rise_along_top_eigenvector`) and
+    DeltaL(t) = [L(theta + t v) + L(theta - t v)] / 2 - L(theta) along the unit top
+    eigenvector v, see :func:`hsr.experiments.probes.loss_rise_along_top_eigenvector`: one
+    ``(M,)`` array, or a dict step t -> ``(M,)`` with ``step`` the t the test uses) and
     ``disagreement`` (the fraction of test inputs where the network's class differs from the
     Bayes-optimal rule's).
 
-    Test: for each of the ``n_show`` largest-lambda_WS points, (i) DeltaL >= its 90% quantile
-    over all points and (ii) disagreement > its median; holds if all 2 ``n_show`` checks
-    pass, partly if >= half; fewer than ``n_show`` points: does not hold."""
-    return _extreme_points(3, True, ws_upper, loss_rise, disagreement, n_show)
+    Test: for each of the ``n_show`` largest-lambda_WS points, (i) DeltaL(step) >= its 90%
+    quantile over all points and (ii) disagreement > its median; holds if all 2 ``n_show``
+    checks pass, partly if >= half; fewer than ``n_show`` points: does not hold. The book
+    reads sharpness locally (``step`` = 0.1: WS Section IV-A's quadratic term); with a dict,
+    every step is a sensitivity value, and ``earlier_step`` (3.0, the test the book
+    published before) is kept as the row's earlier reading."""
+    return _extreme_points(3, True, ws_upper, loss_rise, disagreement, n_show, step, earlier_step)
 
 
-def ws_fig04(ws_upper, loss_rise, disagreement, n_show: int = 2) -> Outcome:
+def ws_fig04(
+    ws_upper, loss_rise, disagreement, n_show: int = 2, step=None, earlier_step=None
+) -> Outcome:
     """WS Fig. 4, "small lambda_WS = flat loss, simple boundary", from the same arrays as
     :func:`ws_fig03`.
 
-    Test: for each of the ``n_show`` smallest-lambda_WS points, (i) DeltaL <= its 10%
+    Test: for each of the ``n_show`` smallest-lambda_WS points, (i) DeltaL(step) <= its 10%
     quantile over all points and (ii) disagreement <= its median; holds if all 2 ``n_show``
     checks pass, partly if >= half; fewer than ``n_show`` points: does not hold."""
-    return _extreme_points(4, False, ws_upper, loss_rise, disagreement, n_show)
+    return _extreme_points(4, False, ws_upper, loss_rise, disagreement, n_show, step, earlier_step)
 
 
 def _run_summary(name: str, run) -> dict:

@@ -9,7 +9,13 @@ from .groups import low_high_groups, remove_duplicates, top_bottom_groups
 from .methods import METHOD_LABELS, METHODS
 from .metrics import macro_f1, macro_f1_on, predict_labels
 from .parallel import default_executor
-from .probes import boundary_length, decision_grid, hessian_eigenvector, loss_along_direction
+from .probes import (
+    boundary_length,
+    decision_grid,
+    hessian_eigenvector,
+    loss_along_direction,
+    loss_rise_along_top_eigenvector,
+)
 from .stats import MannWhitney, mann_whitney, paired_wilcoxon, spearman, spearman_or_nan
 from .sweeps import SweepConfig, SweepResult, critical_point_stats, initial_parameters, run_sweep
 from .training import TrainConfig, TrainResult, train
@@ -42,6 +48,7 @@ __all__ = [
     # probes, scores and statistics
     "hessian_eigenvector",
     "loss_along_direction",
+    "loss_rise_along_top_eigenvector",
     "decision_grid",
     "boundary_length",
     "predict_labels",

@@ -208,12 +208,17 @@ def boundary_length(prob: np.ndarray, xx: np.ndarray, yy: np.ndarray) -> float:
 
 # ----- sharpness and shape at many critical points (WS Figs. 3 and 4) -----------------------
 def loss_rise_along_top_eigenvector(
-    net: Net, points: np.ndarray, X: np.ndarray, y: np.ndarray, step: float
+    net: Net, points: np.ndarray, X: np.ndarray, y: np.ndarray, step, side: str = "mean"
 ) -> np.ndarray:
-    """How much the loss rises along the top Hessian eigenvector at each point:
-    ``DeltaL = [L(theta + t v) + L(theta - t v)] / 2 - L(theta)`` with ``v`` the unit
-    eigenvector of lambda_max (:func:`hessian_eigenvector`) and ``t = step`` (the edge of the
-    Goodfellow et al. slice WS Figs. 3-4 plot).
+    """How much the loss rises along the top Hessian eigenvector at each point, at one step
+    or at several: with ``v`` the unit eigenvector of lambda_max (:func:`hessian_eigenvector`,
+    computed once per point) and ``t`` a step,
+    ``side="mean"``: ``DeltaL(t) = [L(theta + t v) + L(theta - t v)] / 2 - L(theta)`` (the
+    symmetric rise, ``t^2 lambda_max / 2 + O(t^4)``; WS Figs. 3-4), ``side="max"``:
+    ``max(L(theta + t v), L(theta - t v)) - L(theta)`` (the higher end; HSR Fig. 11).
+    Small ``t`` measures the quadratic term of the Taylor expansion, the WS paper's
+    definition of sharpness (its Section IV-A); a large ``t`` the shape of the slice the
+    figures plot (Goodfellow et al.).
 
     Parameters
     ----------
@@ -222,22 +227,34 @@ def loss_rise_along_top_eigenvector(
         The critical points (M may be 0).
     X : ndarray, shape (N, d_in)
     y : ndarray, shape (N,)
-    step : float
+    step : float or sequence of S floats
         t > 0.
+    side : {"mean", "max"}
 
     Returns
     -------
-    ndarray, shape (M,)
+    ndarray, shape (M,) for one step, (M, S) for a sequence of steps
     """
     net = check_net(net)
     pts = real_array("points", points)
     if pts.ndim != 2 or pts.shape[1] != net.n_params:
         raise ValueError(f"points must have shape (M, {net.n_params}), got {pts.shape}")
-    if not (isinstance(step, numbers.Real) and np.isfinite(step) and step > 0):
-        raise ValueError(f"step must be a positive number, got {step!r}")
-    rise = np.zeros(pts.shape[0])
+    single = np.ndim(step) == 0
+    steps = [step] if single else list(np.asarray(step, dtype=object).ravel())
+    if not steps:
+        raise ValueError("step must be a positive number or a non-empty sequence of them")
+    for t in steps:
+        if isinstance(t, bool) or not (isinstance(t, numbers.Real) and np.isfinite(t) and t > 0):
+            raise ValueError(f"step must be a positive number (or a sequence of them), got {t!r}")
+    if side not in ("mean", "max"):
+        raise ValueError(f"side must be 'mean' or 'max', got {side!r}")
+    ts = np.asarray(steps, dtype=float)
+    line = np.concatenate([-ts, [0.0], ts])  # one batched loss call per point
+    S = ts.size
+    rise = np.zeros((pts.shape[0], S))
     for i, th in enumerate(pts):
         _, v = hessian_eigenvector(net, th, X, y)
-        lo, mid, hi = loss_along_direction(net, th, X, y, v, [-step, 0.0, step])
-        rise[i] = 0.5 * (lo + hi) - mid
-    return rise
+        L = loss_along_direction(net, th, X, y, v, line)
+        lo, mid, hi = L[:S], L[S], L[S + 1 :]
+        rise[i] = 0.5 * (lo + hi) - mid if side == "mean" else np.maximum(lo, hi) - mid
+    return rise[:, 0] if single else rise

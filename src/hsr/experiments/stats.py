@@ -12,6 +12,7 @@ from ..core._checks import finite_vector, real_array
 
 __all__ = [
     "iqr",
+    "whisker_tip",
     "mann_whitney_power",
     "MannWhitney",
     "mann_whitney",
@@ -142,6 +143,43 @@ def iqr(values) -> float:
     """
     v = np.asarray(values, dtype=float)
     return float(np.subtract(*np.quantile(v, [0.75, 0.25]))) if v.size else float("nan")
+
+
+def whisker_tip(values, whis: float = 1.5, side: str = "lower") -> int:
+    """Index of the point at the tip of a box plot's whisker, drawn as matplotlib and seaborn
+    draw it: the lowest (``side="lower"``) value at or above ``Q1 - whis * IQR`` (the highest
+    at or below ``Q3 + whis * IQR``), quartiles by linear interpolation; NaN values are left
+    out, as the box plot leaves them; ``whis=inf`` gives the extreme point itself. Where no
+    point lies between the fence and the box, matplotlib ends the whisker at the quartile;
+    then the point nearest to it outside the box is returned. HSR Fig. 13 shows the point at
+    the tip of Fig. 12D's lambda_min whisker.
+
+    >>> whisker_tip([0.0, 1.0, 2.0, 3.0, -10.0])  # -10 is an outlier beyond the whisker
+    0
+    >>> whisker_tip([0.0, 1.0, 2.0, 3.0, -10.0], whis=float("inf"))
+    4
+    """
+    v = real_array("values", values)
+    if v.ndim != 1:
+        raise ValueError(f"values must be 1-D, got shape {v.shape}")
+    ok = np.flatnonzero(~np.isnan(v))
+    if ok.size == 0:
+        raise ValueError("values must hold at least one number that is not NaN")
+    if not (isinstance(whis, (int, float)) and not isinstance(whis, bool) and whis >= 0):
+        raise ValueError(f"whis must be a number >= 0 (or inf), got {whis!r}")
+    if side not in ("lower", "upper"):
+        raise ValueError(f"side must be 'lower' or 'upper', got {side!r}")
+    x = v[ok]
+    q1, q3 = np.percentile(x, [25, 75])
+    sign = 1.0 if side == "lower" else -1.0  # the upper whisker is the lower one of -v
+    w, q = sign * v, (q1 if side == "lower" else -q3)
+    reach = q - whis * (q3 - q1) if np.isfinite(whis) else -np.inf
+    inside = ok[w[ok] >= reach]
+    tip = inside[np.argmin(w[inside])]
+    if w[tip] > q:  # no point between the fence and the box: the whisker ends at the quartile
+        below = ok[w[ok] <= q]
+        tip = below[np.argmax(w[below])]
+    return int(tip)
 
 
 def mann_whitney_power(
