@@ -13,7 +13,9 @@ NAMES   ?=
 ARGS    ?=
 # make book SCHEDULER=tcp://host:8786: every sweep and comparison on that dask cluster
 SCHEDULER ?=
-RUN_ARGS = --profile $(PROFILE) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(ARGS)
+# notebooks run side by side (each its own kernel; a sweep two of them need is computed once)
+JOBS ?= 2
+RUN_ARGS = --profile $(PROFILE) --jobs $(JOBS) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(ARGS)
 
 # the exact versions the suite last passed with (`make lock` refreshes them); every install below
 # is constrained to them, so the book a reader builds later is the book that was tested

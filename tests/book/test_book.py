@@ -64,7 +64,7 @@ def built(tmp_path_factory):
     shutil.copytree(ROOT / "book", root / "book", ignore=ignore)
     if (ROOT / "book" / "_vendor").exists():  # saves fetching MathJax again
         shutil.copytree(ROOT / "book" / "_vendor", root / "book" / "_vendor")
-    assert main(["run", "--root", str(root), "--profile", "smoke"]) == 0
+    assert main(["run", "--root", str(root), "--profile", "smoke", "--jobs", "2"]) == 0
     assert main(["build", "--root", str(root)]) == 0
     return root
 

@@ -490,6 +490,48 @@ def test_failure_stops_or_keeps_going(root, monkeypatch, capsys):
     assert (gen / "ws-fig02.ipynb").is_file() and not (gen / "ws-fig02.failed.ipynb").exists()
 
 
+def test_jobs_run_notebooks_side_by_side(root, monkeypatch, capsys):
+    """--jobs N: every notebook runs once, with the same environment, results in place, the
+    run log complete; a failure stops what has not started unless --keep-going."""
+    import threading
+
+    lock, running, most = threading.Lock(), [0], [0]
+    inner = FakePapermill(fail={"hsr-fig09"})
+
+    def slow(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            threading.Event().wait(0.3)  # long enough for a second notebook to start
+            return inner(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(papermill, "execute_notebook", slow)
+    gen = root / "book" / "generated"
+    rc, out, err = run(capsys, "run", "--root", str(root), "--jobs", "2", "--keep-going")
+    assert rc == 1 and most[0] == 2
+    assert sorted(c["name"] for c in inner.calls) == sorted(
+        ["calibration", "ws-fig02", "ws-fig10", "hsr-fig09", "hsr-fig10"]
+    )
+    assert out.splitlines()[0] == "hsr run: 5 notebooks, 2 at a time"
+    assert "hsr-fig09 ... FAILED" in out and out.count(" ... ok (") == 4
+    assert all(c["env"]["HSR_FIGURE_DIR"] == str(gen / "figures") for c in inner.calls)
+    log = json.loads((gen / "run-log.json").read_text())
+    assert len(log["notebooks"]) == 5 and log["last_run"]["jobs"] == 2
+    assert (gen / "hsr-fig09.failed.ipynb").is_file() and not list(gen.glob(".*"))
+    assert "HSR_FIGURE_DIR" not in os.environ
+    # without --keep-going, notebooks not yet started are not run after a failure
+    inner.calls.clear()
+    inner.fail = {"calibration"}
+    rc, out, err = run(capsys, "run", "--root", str(root), "--jobs", "2")
+    assert rc == 1 and len(inner.calls) < 5 and "not run (use --keep-going" in err
+    rc, out, err = run(capsys, "run", "--root", str(root), "--jobs", "0")
+    assert rc == 2 and "--jobs must be a whole number >= 1" in err
+
+
 def test_other_execution_errors(root, monkeypatch, capsys):
     def dead(*args, **kwargs):
         raise RuntimeError("Kernel died\nmore")

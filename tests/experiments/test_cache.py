@@ -194,3 +194,27 @@ def test_hsr_scheduler_runs_every_sweep_on_that_cluster(monkeypatch, reference):
         prefixes = set(cluster.scheduler.task_prefixes)
     assert any("train_chunk" in p for p in prefixes), prefixes
     _same(r, reference)
+
+
+def test_a_second_caller_waits_for_the_entry_then_loads_it(tmp_path, reference):
+    """Two notebooks asking for one sweep at once (``hsr run --jobs``) compute it once: the
+    second waits on the entry's lock and then loads what the first saved."""
+    import threading
+
+    key = cache_key("sweep", SMALL.to_dict())
+    out, pool = [], CountingPool()
+    with cache.cache_lock(tmp_path, key):  # the first caller, still computing
+        t = threading.Thread(
+            target=lambda: out.append(
+                run_sweep(SMALL, executor=pool, cache_dir=tmp_path, quiet=True)
+            )
+        )
+        t.start()
+        t.join(timeout=1.0)
+        assert t.is_alive() and not out  # waiting on the lock, not training
+        meta = {"config": SMALL.to_dict(), "threshold": reference.threshold}
+        cache.cache_save(tmp_path, key, reference._arrays(), meta)
+    t.join(timeout=60)
+    assert not t.is_alive() and pool.n == 0  # loaded, nothing trained
+    _same(out[0], reference)
+    pool.shutdown()

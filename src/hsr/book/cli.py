@@ -3,7 +3,7 @@
 ::
 
     hsr run [NAMES...] [--profile P] [-p NAME VALUE ...] [--output DIR] [--cache-dir DIR]
-            [--scheduler ADDRESS] [--keep-going] [--dry-run] [--root DIR]
+            [--scheduler ADDRESS] [--jobs N] [--keep-going] [--dry-run] [--root DIR]
     hsr build [--output DIR] [--all] [--root DIR]
     hsr list [NAMES...] [--profile P] [--root DIR]
 
@@ -204,6 +204,15 @@ def _parser() -> argparse.ArgumentParser:
         help="run every sweep and comparison of every notebook on the dask cluster whose "
         "scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786); results are bit-identical to a "
         "local run. Checked before any notebook starts. Sets $HSR_SCHEDULER for the notebooks",
+    )
+    run.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run N notebooks side by side (default 1). Each has its own kernel; two that need "
+        "the same sweep compute it once. Results are the same whatever N",
     )
     run.add_argument(
         "--keep-going",

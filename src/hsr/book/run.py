@@ -10,6 +10,7 @@ import platform
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from ..experiments.files import atomic_write_text
@@ -157,6 +158,10 @@ def cmd_run(args) -> int:
     # the same sweep cache as a plain papermill run (hsr.book.paths), unless --cache-dir
     cache = Path(args.cache_dir).expanduser().resolve() if args.cache_dir else cache_dir()
     scheduler = check_scheduler(args.scheduler) if args.scheduler else None
+    jobs_arg = getattr(args, "jobs", None)
+    jobs_arg = 1 if jobs_arg is None else int(jobs_arg)
+    if jobs_arg < 1:
+        raise UsageError(f"--jobs must be a whole number >= 1, got {jobs_arg}")
 
     if args.dry_run:
         for nb in notebooks:
@@ -191,63 +196,102 @@ def cmd_run(args) -> int:
     failures: list[tuple[str, str]] = []
     start = time.perf_counter()
     total = len(notebooks)
+    jobs = min(jobs_arg, total)
     interrupted = False
+
+    def execute(nb) -> tuple[str | None, float]:
+        """Run one notebook into ``<out>/.<name>.running.ipynb``: (problem or None, seconds)."""
+        tmp = out / f".{nb.name}.running.ipynb"
+        t0 = time.perf_counter()
+        problem = None
+        try:
+            papermill.execute_notebook(
+                str(nb.path),
+                str(tmp),
+                parameters=params[nb.name],
+                kernel_name="python3",
+                language="python",
+                # quiet the kernel's own start-up warnings (one per notebook)
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                cwd=str(root / "notebooks"),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+            )
+        except papermill.PapermillExecutionError as e:
+            cell = e.exec_count if e.exec_count is not None else e.cell_index
+            problem = f"cell {cell} ({e.ename}: {_first_line(e.evalue)})"
+        except Exception as e:  # noqa: BLE001 - kernel died, timeout, bad notebook...
+            problem = f"({type(e).__name__}: {_first_line(e)})"
+        return problem, time.perf_counter() - t0
+
+    def finish(i, nb, problem, seconds) -> bool:
+        """Record one finished notebook; False when the run should stop."""
+        final = out / f"{nb.name}.ipynb"
+        failed = out / f"{nb.name}.failed.ipynb"
+        tmp = out / f".{nb.name}.running.ipynb"
+        entries[nb.name] = {
+            "profile": profile.name,
+            "parameters": params[nb.name],
+            "seconds": round(seconds, 2),
+            "ok": problem is None,
+            "finished": now_iso(),
+        }
+        head = f"[{i}/{total}] {nb.name} ... " if jobs > 1 else ""
+        if problem is None:
+            os.replace(tmp, final)
+            failed.unlink(missing_ok=True)
+            print(f"{head}ok ({seconds:.1f} s)", flush=True)
+            return True
+        print(f"{head}FAILED ({seconds:.1f} s)", flush=True)
+        where = "in " + problem if problem.startswith("cell") else problem
+        print(f"hsr run: notebook {nb.name} failed {where}", file=sys.stderr)
+        if tmp.exists():
+            os.replace(tmp, failed)
+            print(f"  the partial notebook is {_rel(failed)}", file=sys.stderr)
+        sys.stderr.flush()
+        failures.append((nb.name, problem))
+        return bool(args.keep_going)
+
     try:
-        for i, nb in enumerate(notebooks, 1):
-            print(f"[{i}/{total}] {nb.name} ... ", end="", flush=True)
-            final = out / f"{nb.name}.ipynb"
-            failed = out / f"{nb.name}.failed.ipynb"
-            tmp = out / f".{nb.name}.running.ipynb"
-            t0 = time.perf_counter()
-            problem = None
-            try:
-                with _environ(env):
-                    papermill.execute_notebook(
-                        str(nb.path),
-                        str(tmp),
-                        parameters=params[nb.name],
-                        kernel_name="python3",
-                        language="python",
-                        # quiet the kernel's own start-up warnings (one per notebook)
-                        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                        cwd=str(root / "notebooks"),
-                        progress_bar=False,
-                        log_output=False,
-                        request_save_on_cell_execute=False,
-                    )
-            except papermill.PapermillExecutionError as e:
-                cell = e.exec_count if e.exec_count is not None else e.cell_index
-                problem = f"cell {cell} ({e.ename}: {_first_line(e.evalue)})"
-            except KeyboardInterrupt:
-                print("interrupted", flush=True)
-                tmp.unlink(missing_ok=True)
-                interrupted = True
-                break
-            except Exception as e:  # noqa: BLE001 - kernel died, timeout, bad notebook...
-                problem = f"({type(e).__name__}: {_first_line(e)})"
-            seconds = time.perf_counter() - t0
-            entries[nb.name] = {
-                "profile": profile.name,
-                "parameters": params[nb.name],
-                "seconds": round(seconds, 2),
-                "ok": problem is None,
-                "finished": now_iso(),
-            }
-            if problem is None:
-                os.replace(tmp, final)
-                failed.unlink(missing_ok=True)
-                print(f"ok ({seconds:.1f} s)", flush=True)
-                continue
-            print(f"FAILED ({seconds:.1f} s)", flush=True)
-            where = "in " + problem if problem.startswith("cell") else problem
-            print(f"hsr run: notebook {nb.name} failed {where}", file=sys.stderr)
-            if tmp.exists():
-                os.replace(tmp, failed)
-                print(f"  the partial notebook is {_rel(failed)}", file=sys.stderr)
-            sys.stderr.flush()
-            failures.append((nb.name, problem))
-            if not args.keep_going:
-                break
+        with _environ(env):
+            if jobs == 1:
+                for i, nb in enumerate(notebooks, 1):
+                    print(f"[{i}/{total}] {nb.name} ... ", end="", flush=True)
+                    try:
+                        problem, seconds = execute(nb)
+                    except KeyboardInterrupt:
+                        print("interrupted", flush=True)
+                        (out / f".{nb.name}.running.ipynb").unlink(missing_ok=True)
+                        interrupted = True
+                        break
+                    if not finish(i, nb, problem, seconds):
+                        break
+            else:
+                # notebooks side by side: each kernel is its own process; two asking for the
+                # same sweep compute it once (the cache entry's lock)
+                print(f"hsr run: {total} notebooks, {jobs} at a time", flush=True)
+                pool = ThreadPoolExecutor(max_workers=jobs)
+                futures = {pool.submit(execute, nb): nb for nb in notebooks}
+                done_count = 0
+                try:
+                    for fut in as_completed(futures):
+                        nb = futures[fut]
+                        done_count += 1
+                        if not finish(done_count, nb, *fut.result()):
+                            for f in futures:
+                                f.cancel()
+                            break
+                except KeyboardInterrupt:
+                    print("interrupted: waiting for the running notebooks", flush=True)
+                    interrupted = True
+                    for f in futures:
+                        f.cancel()
+                finally:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    for nb in notebooks:
+                        if nb.name not in entries:
+                            (out / f".{nb.name}.running.ipynb").unlink(missing_ok=True)
     finally:
         elapsed = time.perf_counter() - start
         if entries:
@@ -255,6 +299,7 @@ def cmd_run(args) -> int:
                 "profile": profile.name,
                 "names": [nb.name for nb in notebooks],
                 "overrides": {k: v for k, v in (args.param or [])},
+                "jobs": jobs,
                 "total_seconds": round(elapsed, 2),
                 "failed": [n for n, _ in failures],
                 "finished": now_iso(),

@@ -18,6 +18,7 @@ resumes from them when the same call is made again, with the same result as an u
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -45,6 +46,7 @@ __all__ = [
     "save_arrays",
     "load_arrays",
     "ChunkStore",
+    "cache_lock",
 ]
 
 #: bumped whenever the layout of cached results changes (3: comparisons store ``diverged``;
@@ -199,6 +201,30 @@ def cache_save(cache_dir, key, arrays: dict, meta: dict):
     d = Path(cache_dir or default_cache_dir())
     save_arrays(d / f"{key}.npz", arrays, meta)
     ChunkStore(d, key).clear()
+
+
+@contextlib.contextmanager
+def cache_lock(cache_dir, key: str):
+    """Hold ``<cache_dir>/<key>.lock`` while an entry is looked up and, on a miss, computed:
+    two processes asking for the same entry at once (notebooks run side by side by
+    ``hsr run --jobs``) compute it once, the second waiting and then loading it. An advisory
+    ``flock``; where the platform has none, or ``cache_dir=False``, no lock is taken."""
+    if cache_dir is False:
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    d = Path(cache_dir or default_cache_dir())
+    d.mkdir(parents=True, exist_ok=True)
+    with open(d / f"{key}.lock", "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 # ----- finished chunks of a running entry -----------------------------------------------------

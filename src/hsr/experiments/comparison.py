@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .cache import ChunkStore, cache_key, cache_load, cache_save
+from .cache import ChunkStore, cache_key, cache_load, cache_lock, cache_save
 from .methods import METHODS
 from .parallel import chunk_spans, executor_scope, map_chunks, worker_count, worker_threads
 from .sweeps import (
@@ -172,6 +172,16 @@ def run_comparison(
     net, data = scfg.net, scfg.dataset()
     theta0 = sweep.theta0[seed_rows]
     result = ComparisonResult(cfg, scfg, sweep.seeds[seed_rows], np.asarray(names), theta0)
+    with cache_lock(cache_dir, key):  # a notebook running beside this one waits, then loads
+        return _compare(
+            result, cfg, key, net, data, theta0, executor, chunk_size, cache_dir, force, quiet
+        )
+
+
+def _compare(
+    result, cfg, key, net, data, theta0, executor, chunk_size, cache_dir, force, quiet
+) -> ComparisonResult:
+    """The body of :func:`run_comparison`, under the entry's lock."""
     if not force:
         hit = cache_load(cache_dir, key)
         if hit is not None:

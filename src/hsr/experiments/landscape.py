@@ -382,7 +382,7 @@ def run_landscape_grid(
     recomputes. ``chunk`` (orderings per vectorised block) does not enter the key: it changes
     only the summation order.
     """
-    from .cache import cache_key, cache_load, cache_save
+    from .cache import cache_key, cache_load, cache_lock, cache_save
 
     if not isinstance(cfg, LandscapeConfig):
         raise ValueError(f"cfg must be a LandscapeConfig, got {type(cfg).__name__}")
@@ -399,17 +399,19 @@ def run_landscape_grid(
     with bar:
         for h, L in pts:
             key = cache_key("landscape", cfg.to_dict() | {"hidden": h, "depth": L})
-            hit = None if force else cache_load(cache_dir, key)
-            if hit is not None:
-                arrays, meta = hit
-                res = {**arrays, **{k: meta[k] for k in ("train_loss", "train_acc", "seconds")}}
-                cached = True
-            else:
-                res = _one_net(cfg, X, y, h, L, chunk)
-                arrays = {k: res[k] for k in ("losses", "curve", "mad")}
-                meta = {k: res[k] for k in ("train_loss", "train_acc", "seconds")}
-                cache_save(cache_dir, key, arrays, meta | {"config": cfg.to_dict()})
-                cached = False
+            with cache_lock(cache_dir, key):  # a notebook beside this one waits, then loads
+                hit = None if force else cache_load(cache_dir, key)
+                if hit is not None:
+                    arrays, meta = hit
+                    keys = ("train_loss", "train_acc", "seconds")
+                    res = {**arrays, **{k: meta[k] for k in keys}}
+                    cached = True
+                else:
+                    res = _one_net(cfg, X, y, h, L, chunk)
+                    arrays = {k: res[k] for k in ("losses", "curve", "mad")}
+                    meta = {k: res[k] for k in ("train_loss", "train_acc", "seconds")}
+                    cache_save(cache_dir, key, arrays, meta | {"config": cfg.to_dict()})
+                    cached = False
             out[(h, L)] = NetCurves(h, L, **res, cached=cached)
             bar.update(1)
     return out

@@ -26,7 +26,7 @@ from ..core._checks import one_of, positive
 from ..core.bounds import bounds_from_forward
 from ..core.hessian import assemble_hessian
 from ..core.model import Forward, Net
-from .cache import ChunkStore, cache_key, cache_load, cache_save
+from .cache import ChunkStore, cache_key, cache_load, cache_lock, cache_save
 from .data import two_gaussians
 from .groups import DEDUP_PROCEDURES, remove_duplicates
 from .metrics import macro_f1, predict_labels
@@ -319,6 +319,12 @@ def run_sweep(
     if chunk_size is not None:
         positive("chunk_size", chunk_size, integer=True)
     key = cache_key("sweep", cfg.to_dict())
+    with cache_lock(cache_dir, key):  # a notebook running beside this one waits, then loads
+        return _sweep(cfg, key, executor, chunk_size, cache_dir, force, quiet)
+
+
+def _sweep(cfg, key, executor, chunk_size, cache_dir, force, quiet) -> SweepResult:
+    """The body of :func:`run_sweep`, under the entry's lock."""
     if not force:
         hit = cache_load(cache_dir, key)
         if hit is not None:
