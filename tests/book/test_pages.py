@@ -87,6 +87,16 @@ def test_provenance(tmp_path):
     assert "| a | quick | 100.0 | yes | n_seeds=300 |" in text
     assert "| b | quick | 25.0 | no | (defaults) |" in text
     assert "took 61.5 s" in text
+    assert "| a | quick | 100.0 | yes | n_seeds=300 | `hsr run a --profile quick` |" in text
+    assert "ran 2 at a time" not in text
+    log["last_run"]["jobs"] = 2
+    text = pages.write_provenance(tmp_path, log).read_text()
+    assert "The notebooks ran 2 at a time (`hsr run --jobs`)" in text
+    ranked = pages.notebook_times(
+        log | {"notebooks": dict(reversed(log["notebooks"].items()))}, by_time=True
+    )
+    assert ranked[2].startswith("| a |") and ranked[3].startswith("| b |")
+    assert ranked[-1] == "| **all 2** | | **125.0** | | | |"
 
 
 def test_ensure_mathjax_uses_what_is_there(tmp_path):

@@ -175,6 +175,33 @@ def sensitivity_markdown(row: dict) -> str:
     return "\n".join([head + f"**{row['verdict']}**).", "", *lines])
 
 
+def notebook_times(run_log: dict, by_time: bool = False) -> list[str]:
+    """The Markdown table of the notebooks in a run log (``run-log.json``): profile, seconds,
+    whether it ran, the parameters set, and the command that re-makes the page alone;
+    ``by_time`` sorts the slowest first and adds a total."""
+    nbs = run_log.get("notebooks", {}) or {}
+    items = list(nbs.items())
+    if by_time:
+        items.sort(key=lambda kv: -(kv[1].get("seconds") or 0.0))
+    lines = [
+        "| notebook | profile | seconds | ok | parameters set | re-make it alone |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, e in items:
+        params = ", ".join(f"{k}={v}" for k, v in (e.get("parameters") or {}).items())
+        secs = e.get("seconds")
+        secs = f"{secs:.1f}" if isinstance(secs, (int, float)) else "?"
+        prof = _cell(e.get("profile", "?"))
+        lines.append(
+            f"| {name} | {prof} | {secs} | {'yes' if e.get('ok') else 'no'} | "
+            f"{_cell(params) or '(defaults)'} | `hsr run {name} --profile {prof}` |"
+        )
+    if by_time:
+        total = sum(e.get("seconds") or 0.0 for _, e in items)
+        lines.append(f"| **all {len(items)}** | | **{total:.1f}** | | | |")
+    return lines
+
+
 def write_provenance(generated_dir: Path, run_log: dict, build_log: dict | None = None) -> Path:
     """``provenance.md``: the environment, the profile and the time of every notebook."""
     generated_dir = Path(generated_dir)
@@ -206,15 +233,14 @@ def write_provenance(generated_dir: Path, run_log: dict, build_log: dict | None 
                 f"({build_log.get('finished', '?')}).",
                 "",
             ]
-        lines += ["| notebook | profile | seconds | ok | parameters set |", "|---|---|---|---|---|"]
-        for name, e in nbs.items():
-            params = ", ".join(f"{k}={v}" for k, v in (e.get("parameters") or {}).items())
-            secs = e.get("seconds")
-            secs = f"{secs:.1f}" if isinstance(secs, (int, float)) else "?"
-            lines.append(
-                f"| {name} | {_cell(e.get('profile', '?'))} | {secs} | "
-                f"{'yes' if e.get('ok') else 'no'} | {_cell(params) or '(defaults)'} |"
-            )
+        if isinstance(last.get("jobs"), int) and last["jobs"] > 1:
+            lines += [
+                f"The notebooks ran {last['jobs']} at a time (`hsr run --jobs`): their seconds "
+                "overlap, and a notebook that waited for a sweep another one was computing "
+                "counts the wait.",
+                "",
+            ]
+        lines += notebook_times(run_log)
         lines.append("")
     path = generated_dir / "provenance.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
