@@ -19,9 +19,14 @@ def _row_ok(t, rid):
     assert c.paper_says == str(ws.QUOTES[rid]) and c.reading == ws.READINGS[rid]
 
 
+#: the rows of WS Section V beyond the figures (book/spec/norm-bounds.yml)
+SECTION_V = {"ws-norm-bounds-hold", "ws-thm7-limit", "ws-prop8-psd"}
+
+
 def test_every_row_has_a_quote_a_reading_and_a_function():
-    ids = {f"ws-fig{k:02d}" for k in range(1, 14)}
-    assert set(ws.QUOTES) == ids and set(ws.READINGS) == ids
+    ids = {f"ws-fig{k:02d}" for k in range(1, 14)} | SECTION_V
+    assert {k.removesuffix(" (second sentence)") for k in ws.QUOTES} == ids
+    assert set(ws.READINGS) == ids
     for rid in ids:
         assert callable(getattr(ws, rid.replace("-", "_")))
         assert all(r.strip() for r in ws.READINGS.values())
@@ -375,3 +380,234 @@ def test_ws_fig03_step_dict_bad_input():
         ws.ws_fig03(w, rise, dis, earlier_step=3.0)
     with pytest.raises(ValueError, match=r"loss_rise\[0.1\] must be finite"):
         ws.ws_fig03(w, {0.1: rise * np.nan}, dis, step=0.1)
+
+
+# ----- WS Section V: the norm bounds, Theorem 7, Proposition 8 ----------------------------------
+def _section_v_row_ok(t, rid):
+    c = t.claim
+    assert c.id == rid and c.paper == "WS" and c.verdict in VERDICTS
+    assert c.reading == ws.READINGS[rid] and str(ws.QUOTES[rid]) in c.paper_says
+    second = ws.QUOTES.get(rid + " (second sentence)")
+    assert second is None or str(second) in c.paper_says
+    chosen = [d for d in c.sensitivity if d["chosen"]]
+    assert len(chosen) == (1 if c.sensitivity else 0)
+    if chosen:  # the chosen value of the knob gives the row's verdict
+        assert chosen[0]["verdict"] == c.verdict
+
+
+def _pairs(M=20, factor=2.0, seed=1):
+    """Ten (bound, exact) pairs over M points, each bound = factor x exact."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for k in range(10):
+        ex = rng.uniform(0.1, 5.0, M)
+        out[f"b{k}"] = (factor * ex, ex)
+    return out
+
+
+def test_ws_norm_bounds_hold_holds_when_every_bound_is_above():
+    pairs = _pairs()
+    t = ws.ws_norm_bounds_hold(pairs)
+    _section_v_row_ok(t, "ws-norm-bounds-hold")
+    assert t.verdict == "holds" and t.values["n_fail"] == 0 and t.values["n_points"] == 20
+    assert t.values["median"]["b3"] == pytest.approx(2.0)
+    assert all(h.all() for h in t.values["holds_at"].values())
+    assert t.claim.measured.startswith("0 failures over 20 unique critical points x 10 (bound, ")
+    assert "median bound/exact: b0 2, b1 2," in t.claim.measured
+    assert "(round-off 1e-10 relative)" in t.claim.test
+    assert [d["value"] for d in t.claim.sensitivity] == [0.0, 1e-12, 1e-10, 1e-8]
+    assert {d["verdict"] for d in t.claim.sensitivity} == {"holds"}
+
+
+def test_ws_norm_bounds_hold_fails_on_one_point_below():
+    pairs = _pairs()
+    b, ex = pairs["b4"]
+    b = b.copy()
+    b[7] = 0.5 * ex[7]  # one bound below its exact value at one point
+    pairs["b4"] = (b, ex)
+    t = ws.ws_norm_bounds_hold(pairs)
+    _section_v_row_ok(t, "ws-norm-bounds-hold")
+    assert t.verdict == "does not hold" and t.values["n_fail"] == 1
+    assert not t.values["holds_at"]["b4"][7] and t.values["holds_at"]["b4"].sum() == 19
+    assert all(d["statistic"] == "1 failures" for d in t.claim.sensitivity)
+    assert t.claim.measured.startswith("1 failures over 20")
+
+
+def test_ws_norm_bounds_hold_round_off_allowance_and_infinite_bounds():
+    pairs = _pairs()
+    b, ex = pairs["b0"]
+    pairs["b0"] = (ex * (1 - 1e-12), ex)  # below by round-off only
+    pairs["b1"] = (np.full(20, np.inf), pairs["b1"][1])  # a bound that does not exist
+    t = ws.ws_norm_bounds_hold(pairs)
+    assert t.verdict == "holds"
+    assert np.isinf(t.values["median"]["b1"])
+    sens = {d["value"]: d["verdict"] for d in t.claim.sensitivity}
+    assert sens == {0.0: "does not hold", 1e-12: "holds", 1e-10: "holds", 1e-8: "holds"}
+    strict = ws.ws_norm_bounds_hold(pairs, rtol=1e-14)
+    assert strict.verdict == "does not hold" and strict.values["n_fail"] == 20
+    assert "(round-off 1e-14 relative)" in strict.claim.test
+
+
+def test_ws_norm_bounds_hold_without_points():
+    t = ws.ws_norm_bounds_hold({"a": ([], []), "b": (np.zeros(0), np.zeros(0))})
+    assert t.verdict == "does not hold" and t.values["n_points"] == 0
+    assert np.isnan(t.values["median"]["a"]) and t.values["n_fail"] == 0
+    assert all(d["verdict"] == "does not hold" for d in t.claim.sensitivity)
+    assert "median bound/exact: a nan, b nan" in t.claim.measured
+
+
+def test_ws_norm_bounds_hold_bad_input():
+    with pytest.raises(ValueError, match="pairs must be a non-empty dict"):
+        ws.ws_norm_bounds_hold({})
+    with pytest.raises(ValueError, match=r"pairs\['a'\] must be a pair"):
+        ws.ws_norm_bounds_hold({"a": np.ones(3)})
+    with pytest.raises(ValueError, match=r"pairs\['b'\] must hold two arrays of 3 entries"):
+        ws.ws_norm_bounds_hold({"a": (np.ones(3), np.ones(3)), "b": (np.ones(3), np.ones(2))})
+    with pytest.raises(ValueError, match=r"pairs\['a'\] bound must be 1-D"):
+        ws.ws_norm_bounds_hold({"a": (np.ones((2, 2)), np.ones(2))})
+    with pytest.raises(ValueError, match="rtol"):
+        ws.ws_norm_bounds_hold(_pairs(), rtol=-1e-10)
+
+
+def _path(T=25, gamma=0.5, t_max=80.0):
+    """lambda_WS along a full-confidence path: sqrt(2) R t^2 e^(-gamma t), below 2x itself."""
+    ts = np.geomspace(1.0, t_max, T)
+    w = 3.0 * ts**2 * np.exp(-gamma * ts)
+    return ts, w, 2.0 * w
+
+
+def test_ws_thm7_limit_holds_when_lambda_ws_vanishes_below_the_bound():
+    ts, w, b = _path()
+    t = ws.ws_thm7_limit(ts, w, b, gamma=0.5, n_samples=38)
+    _section_v_row_ok(t, "ws-thm7-limit")
+    v = t.values
+    assert t.verdict == "holds" and v["below"] and v["decreasing"]
+    assert v["drop"] == pytest.approx(w[-1] / w[0]) and v["drop"] < 1e-6
+    assert v["slope"] == pytest.approx(np.log(w[-1] / w[-2]) / (ts[-1] - ts[-2]))
+    assert t.claim.measured.startswith("38 separated samples, gamma = 0.5; ")
+    assert "below Thm 7's bound at every t: True" in t.claim.measured
+    assert "lambda_WS(t_max) <= 1e-6 lambda_WS(1)" in t.claim.test
+    # listed from the loosest requirement to the strictest; the chosen one is 1e-6
+    assert [d["value"] for d in t.claim.sensitivity] == [1e-3, 1e-6, 1e-9]
+    assert [d["chosen"] for d in t.claim.sensitivity] == [False, True, False]
+
+
+def test_ws_thm7_limit_partly_when_it_falls_too_little():
+    ts, w, b = _path(gamma=2.0, t_max=8.0)  # falls all along, to 64 e^-14 = 5e-5 only
+    t = ws.ws_thm7_limit(ts, w, b, gamma=2.0, n_samples=10)
+    _section_v_row_ok(t, "ws-thm7-limit")
+    assert t.verdict == "partly" and 1e-6 < t.values["drop"] < 1
+    assert t.values["decreasing"] and t.values["drop"] == pytest.approx(64 * np.exp(-14.0))
+    assert ws.ws_thm7_limit(ts, w, b, gamma=2.0, drop_max=1e-4).verdict == "holds"
+    assert [d["verdict"] for d in t.claim.sensitivity] == ["holds", "partly", "partly"]
+
+
+def test_ws_thm7_limit_does_not_hold_above_the_bound_or_rising():
+    ts, w, b = _path()
+    above = b.copy()
+    above[3] = 0.9 * w[3]  # lambda_WS above the proof's bound at one t
+    t = ws.ws_thm7_limit(ts, w, above, gamma=0.5, n_samples=10)
+    assert t.verdict == "does not hold" and not t.values["below"]
+    assert "below Thm 7's bound at every t: False" in t.claim.measured
+    rising = w.copy()
+    rising[-1] = 2 * rising[-2]  # rises at the end, still far below lambda_WS(1) ...
+    t = ws.ws_thm7_limit(ts, rising, 2 * rising, gamma=0.5, n_samples=10)
+    assert t.values["drop"] < 1e-6 and t.verdict == "holds"  # ... so the drop decides
+    t = ws.ws_thm7_limit(ts, rising, 2 * rising, gamma=0.5, drop_max=1e-30)
+    assert not t.values["decreasing"] and t.verdict == "does not hold"
+
+
+def test_ws_thm7_limit_without_a_path():
+    t = ws.ws_thm7_limit([], [], [])
+    _section_v_row_ok(t, "ws-thm7-limit")
+    v = t.values
+    assert t.verdict == "does not hold" and t.claim.sensitivity == () and v["note"]
+    assert np.isnan(v["gamma"]) and np.isnan(v["drop"]) and np.isnan(v["slope"])
+    assert t.claim.measured == (
+        "0 separated samples, gamma = nan; lambda_WS(t_max)/lambda_WS(1) = nan; below Thm 7's "
+        "bound at every t: False; last log-slope nan"
+    )
+
+
+def test_ws_thm7_limit_bad_input():
+    ts, w, b = _path()
+    with pytest.raises(ValueError, match="same length"):
+        ws.ws_thm7_limit(ts, w[:-1], b, gamma=0.5)
+    with pytest.raises(ValueError, match="gamma must be a positive number"):
+        ws.ws_thm7_limit(ts, w, b)  # a path needs its margin
+    with pytest.raises(ValueError, match="ts must have at least 2 points"):
+        ws.ws_thm7_limit(ts[:1], w[:1], b[:1], gamma=0.5)
+    with pytest.raises(ValueError, match="n_samples must be an integer >= 0"):
+        ws.ws_thm7_limit(ts, w, b, gamma=0.5, n_samples=-1)
+    with pytest.raises(ValueError, match="drop_max"):
+        ws.ws_thm7_limit(ts, w, b, gamma=0.5, drop_max=0.0)
+    with pytest.raises(ValueError, match="ws_upper must be 1-D"):
+        ws.ws_thm7_limit(ts, w[:, None], b, gamma=0.5)
+
+
+def _spectra(M=12, n=5, seed=2):
+    """Traces, lambda_WS and extreme eigenvalues of M random PSD matrices of size n."""
+    rng = np.random.default_rng(seed)
+    e = np.sort(rng.uniform(0.0, 3.0, (M, n)), axis=1)
+    tr, tr2 = e.sum(axis=1), (e**2).sum(axis=1)
+    ws_upper = 0.5 * (e[:, -1] + tr)  # between lambda_max and tr(H), as Prop. 8 allows
+    return dict(
+        trace=tr, trace_squared=tr2, ws_upper=ws_upper, lambda_min=e[:, 0], lambda_max=e[:, -1]
+    ), n
+
+
+def test_ws_prop8_psd_holds_at_psd_hessians():
+    a, n = _spectra()
+    t = ws.ws_prop8_psd(**a, n_params=n)
+    _section_v_row_ok(t, "ws-prop8-psd")
+    assert t.verdict == "holds" and t.values["n_psd"] == t.values["n_ok"] == 12
+    assert t.claim.measured == "12 of 12 PSD critical points (of 12) satisfy all four inequalities"
+    assert [d["value"] for d in t.claim.sensitivity] == [0.0, 1e-12, 1e-10, 1e-8, 1e-6]
+    # an indefinite Hessian is not tested, whatever its traces
+    a["lambda_min"][0], a["ws_upper"][0] = -1.0, 10 * a["trace"][0]
+    t = ws.ws_prop8_psd(**a, n_params=n)
+    assert t.verdict == "holds" and t.values["n_psd"] == 11 and not t.values["psd"][0]
+
+
+def test_ws_prop8_psd_does_not_hold_on_one_failure_or_no_psd_point():
+    a, n = _spectra()
+    a["ws_upper"][4] = 1.01 * a["trace"][4]  # lambda_WS above tr(H) at a PSD point
+    t = ws.ws_prop8_psd(**a, n_params=n)
+    _section_v_row_ok(t, "ws-prop8-psd")
+    assert t.verdict == "does not hold" and (t.values["n_psd"], t.values["n_ok"]) == (12, 11)
+    a, n = _spectra()
+    a["trace_squared"][2] = 1.01 * a["trace"][2] ** 2  # tr(H^2) above tr(H)^2
+    assert ws.ws_prop8_psd(**a, n_params=n).verdict == "does not hold"
+    a, n = _spectra()
+    a["lambda_min"] = -np.ones(12)
+    t = ws.ws_prop8_psd(**a, n_params=n)
+    assert t.verdict == "does not hold" and t.values["n_psd"] == 0
+
+
+def test_ws_prop8_psd_round_off_and_its_sensitivity():
+    a, n = _spectra()
+    a["lambda_min"][5] = -1e-9 * a["lambda_max"][5]  # PSD only with a loose allowance ...
+    a["ws_upper"][5] = 2.0 * a["trace"][5]  # ... and failing there
+    t = ws.ws_prop8_psd(**a, n_params=n)
+    assert t.verdict == "holds" and t.values["n_psd"] == 11
+    sens = {d["value"]: (d["statistic"], d["verdict"]) for d in t.claim.sensitivity}
+    assert sens[1e-10] == ("11 of 11 PSD points satisfy Prop. 8", "holds")
+    assert sens[1e-8] == ("11 of 12 PSD points satisfy Prop. 8", "does not hold")
+    assert ws.ws_prop8_psd(**a, n_params=n, psd_rtol=1e-8).verdict == "does not hold"
+    # the four inequalities hold to rtol relative: a violation of 1e-12 is round-off
+    a, n = _spectra()
+    a["ws_upper"][0] = a["trace"][0] * (1 + 1e-12)
+    assert ws.ws_prop8_psd(**a, n_params=n).verdict == "holds"
+    assert ws.ws_prop8_psd(**a, n_params=n, rtol=0.0).verdict == "does not hold"
+
+
+def test_ws_prop8_psd_bad_input():
+    a, n = _spectra()
+    with pytest.raises(ValueError, match="same length"):
+        ws.ws_prop8_psd(**{**a, "lambda_min": a["lambda_min"][:-1]}, n_params=n)
+    with pytest.raises(ValueError, match="n_params must be a positive integer"):
+        ws.ws_prop8_psd(**a, n_params=0)
+    with pytest.raises(ValueError, match="psd_rtol"):
+        ws.ws_prop8_psd(**a, n_params=n, psd_rtol=-1.0)
+    with pytest.raises(ValueError, match="trace must be 1-D"):
+        ws.ws_prop8_psd(**{**a, "trace": a["trace"][:, None]}, n_params=n)
