@@ -17,6 +17,7 @@ pytest.importorskip("yaml")
 
 from hsr import claims  # noqa: E402
 from hsr.book import cli, report  # noqa: E402
+from hsr.book import run as run_mod  # noqa: E402
 from hsr.book.cli import UsageError, check_value, main, read_parameters  # noqa: E402
 
 PARAMS = 'n = 3  # seeds\nx = 0.5\nname = "a"\nflag = False\nmean0 = [-1.0, -1.0]'
@@ -35,7 +36,12 @@ seen |= {{"cwd": os.getcwd(), "n": n, "x": x, "name": name, "flag": flag, "mean0
 NAMES = ("hsr-fig10", "ws-fig02", "hsr-fig09", "ws-fig10", "calibration")
 
 
-def write_notebook(path: Path, params: str | None = PARAMS, body: str | None = None) -> None:
+def write_notebook(
+    path: Path,
+    params: str | None = PARAMS,
+    body: str | None = None,
+    param_tags: tuple[str, ...] = ("parameters",),
+) -> None:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -44,7 +50,7 @@ def write_notebook(path: Path, params: str | None = PARAMS, body: str | None = N
     }
     nb.cells.append(nbformat.v4.new_markdown_cell(f"# {path.stem}: a test figure\n\nText."))
     if params is not None:
-        nb.cells.append(nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}))
+        nb.cells.append(nbformat.v4.new_code_cell(params, metadata={"tags": list(param_tags)}))
     nb.cells.append(nbformat.v4.new_code_cell(body or BODY.format(nb=path.stem)))
     nbformat.write(nb, path)
 
@@ -433,6 +439,89 @@ def test_run_with_fake_papermill(root, fake, capsys, monkeypatch, tmp_path):
     assert fake.calls[-1]["env"]["HSR_CACHE_DIR"] == str(tmp_path / "c")
 
 
+def _with_injected_cell(path: Path, tags=("injected-parameters",)) -> None:
+    """Add a cell after the parameters cell as papermill does."""
+    nb = nbformat.read(path, as_version=4)
+    i = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    nb.cells.insert(i + 1, nbformat.v4.new_code_cell("n = 1\n", metadata={"tags": list(tags)}))
+    nbformat.write(nb, path)
+
+
+@pytest.mark.parametrize(
+    ("param_tags", "injected_tags", "expected"),
+    [
+        # collapsed parameters: papermill's cell collapsed too
+        (("parameters", "hide-input"), ("injected-parameters",), ["hide-input"]),
+        # several display tags, other tags left alone, none added twice
+        (
+            ("parameters", "remove-output", "foo", "hide-input"),
+            ("injected-parameters", "hide-input"),
+            ["remove-output"],
+        ),
+        # a parameters cell shown in full: papermill's cell too
+        (("parameters",), ("injected-parameters",), []),
+    ],
+)
+def test_tag_injected_parameters(tmp_path, param_tags, injected_tags, expected):
+    path = tmp_path / "nb.ipynb"
+    write_notebook(path, param_tags=param_tags)
+    _with_injected_cell(path, injected_tags)
+    before = path.read_bytes()
+    assert run_mod.tag_injected_parameters(path) == expected
+    nb = nbformat.read(path, as_version=4)
+    tags = [c.metadata.get("tags", []) for c in nb.cells]
+    assert tags[1] == list(param_tags)  # the parameters cell is unchanged
+    assert tags[2] == list(injected_tags) + expected
+    assert (path.read_bytes() == before) == (not expected)  # rewritten only when tagged
+    assert run_mod.tag_injected_parameters(path) == []  # a second pass adds nothing
+
+
+def test_tag_injected_parameters_without_either_cell(tmp_path):
+    path = tmp_path / "nb.ipynb"
+    write_notebook(path, param_tags=("parameters", "hide-input"))  # nothing injected
+    before = path.read_bytes()
+    assert run_mod.tag_injected_parameters(path) == [] and path.read_bytes() == before
+    write_notebook(path, params=None)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(
+        1, nbformat.v4.new_code_cell("n = 1", metadata={"tags": ["injected-parameters"]})
+    )
+    nbformat.write(nb, path)
+    assert run_mod.tag_injected_parameters(path) == []  # no parameters cell to copy from
+
+
+def test_run_tags_the_injected_cell_of_finished_notebooks_only(root, monkeypatch, capsys):
+    """With a fake papermill that injects a cell as papermill does: the finished notebook's
+    injected cell carries the parameters cell's display tags; a failed one is left as run."""
+    for name in ("ws-fig02", "ws-fig10"):
+        write_notebook(
+            root / "notebooks" / f"{name}.ipynb", param_tags=("parameters", "hide-input")
+        )
+
+    class Injecting(FakePapermill):
+        def __call__(self, input_path, output_path, parameters=None, **kwargs):
+            try:
+                super().__call__(input_path, output_path, parameters, **kwargs)
+            finally:
+                _with_injected_cell(Path(output_path))
+
+    monkeypatch.setattr(papermill, "execute_notebook", Injecting(fail={"ws-fig10"}))
+    rc, out, err = run(capsys, "run", "--root", str(root), "--keep-going", "ws-*")
+    assert rc == 1
+    gen = root / "book" / "generated"
+
+    def injected_tags(path):
+        nb = nbformat.read(path, as_version=4)
+        return [
+            c.metadata["tags"]
+            for c in nb.cells
+            if "injected-parameters" in c.metadata.get("tags", [])
+        ]
+
+    assert injected_tags(gen / "ws-fig02.ipynb") == [["injected-parameters", "hide-input"]]
+    assert injected_tags(gen / "ws-fig10.failed.ipynb") == [["injected-parameters"]]
+
+
 def test_run_log_is_merged(root, fake, capsys):
     assert main(["run", "--root", str(root), "--profile", "smoke", "ws-fig02"]) == 0
     assert main(["run", "--root", str(root), "hsr-fig09", "-p", "x", "2"]) == 0
@@ -546,6 +635,8 @@ def test_other_execution_errors(root, monkeypatch, capsys):
 
 
 def test_real_execution(root, capsys, monkeypatch):
+    # the parameters cell collapsed on the page, as in the book's notebooks
+    write_notebook(root / "notebooks" / "ws-fig02.ipynb", param_tags=("parameters", "hide-input"))
     monkeypatch.delenv("HSR_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(root / "xdg"))
     monkeypatch.delenv("MPLBACKEND", raising=False)
@@ -574,6 +665,12 @@ def test_real_execution(root, capsys, monkeypatch):
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1
     assert "n = 1" in injected[0].source and "x = 2.0" in injected[0].source
+    # papermill's cell shows the profile's values the way the parameters cell is shown
+    assert injected[0].metadata["tags"] == ["injected-parameters", "hide-input"]
+    assert nb.cells[nb.cells.index(injected[0]) - 1].metadata["tags"] == [
+        "parameters",
+        "hide-input",
+    ]
     assert not (gen / "ws-fig02.failed.ipynb").exists()
 
 

@@ -29,6 +29,48 @@ from .profiles import load_profile, resolve_parameters
 
 # --------------------------------------------------------------------------- run
 
+#: the cell tags that say how a page shows a cell (Jupyter Book / MyST-NB)
+DISPLAY_TAGS = (
+    "hide-input",
+    "hide-output",
+    "hide-cell",
+    "remove-input",
+    "remove-output",
+    "remove-cell",
+    "full-width",
+    "margin",
+    "output_scroll",
+)
+
+
+def tag_injected_parameters(path: Path) -> list[str]:
+    """Give the cell papermill injected (tag ``injected-parameters``) the display tags of the
+    notebook's ``parameters`` cell (:data:`DISPLAY_TAGS`, e.g. ``hide-input``), so that the page
+    shows a profile's values the way it shows the parameters (collapsed where they are).
+    Rewrites ``path`` only when a tag is added; returns the tags added."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+
+    def tags(cell) -> list:
+        return list(cell.get("metadata", {}).get("tags", []))
+
+    params = [c for c in nb.cells if "parameters" in tags(c)]
+    injected = [c for c in nb.cells if "injected-parameters" in tags(c)]
+    if not params or not injected:
+        return []
+    wanted = [t for t in tags(params[0]) if t in DISPLAY_TAGS]
+    added = []
+    for cell in injected:
+        have = tags(cell)
+        new = [t for t in wanted if t not in have]
+        if new:
+            cell.metadata["tags"] = have + new
+            added += new
+    if added:
+        nbformat.write(nb, path)
+    return added
+
 
 def check_scheduler(address: str, timeout: float = 10.0) -> str:
     """``address`` if a dask scheduler answers there with at least one worker, else a
@@ -239,6 +281,8 @@ def cmd_run(args) -> int:
         }
         head = f"[{i}/{total}] {nb.name} ... " if jobs > 1 else ""
         if problem is None:
+            # the profile's values show on the page the way the parameters cell does
+            tag_injected_parameters(tmp)
             os.replace(tmp, final)
             failed.unlink(missing_ok=True)
             print(f"{head}ok ({seconds:.1f} s)", flush=True)
