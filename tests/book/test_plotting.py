@@ -75,3 +75,15 @@ def test_label_swept_sizes():
     with pytest.raises(ValueError, match="sizes must hold"):
         plotting.label_swept_sizes(ax.xaxis, [])
     plt.close(fig)
+
+
+def test_method_palette():
+    assert plotting.method_palette(["baseline", "hsr"]) == {
+        "Baseline": plotting.METHOD_COLORS["baseline"],
+        "HSR Reg.": plotting.METHOD_COLORS["hsr"],
+    }
+    every = plotting.method_palette(list(plotting.METHOD_LABELS))
+    assert list(every) == ["Baseline", "Hessian Reg.", "A-SAM", "HSR Reg."]  # the papers' order
+    assert plotting.method_palette([]) == {}
+    with pytest.raises(ValueError, match="methods must be from"):
+        plotting.method_palette(["sgd"])

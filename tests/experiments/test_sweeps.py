@@ -299,3 +299,79 @@ def test_duplicate_procedures(small_sweep):
     r = run_sweep(SMALL, cache_dir=False, quiet=True, dedup_procedure="components")
     np.testing.assert_array_equal(r.theta, small_sweep.theta)
     assert r.n_unique <= small_sweep.n_unique
+
+
+def _notebook_parameters(**extra):
+    """A notebook's globals: SMALL's sweep settings by their names, the comparison's settings
+    by the notebook names (``cmp_lr``, ``cmp_max_iter``), and names neither config has."""
+    p = {f: getattr(SMALL, f) for f in ("n_seeds", "max_iter", "lr", "tol", "n_train")}
+    p |= {"n_test": 60, "init_low": -4.0, "init_high": 4.0, "dedup_k": 1.0}
+    p |= {"mean0": [-1.0, -1.0], "group_frac": 0.25, "cmp_lr": 1.0, "cmp_max_iter": 200}
+    p |= {"reg_iters": 100, "record_every": 50, "NB": "hsr-fig10", "log_loss": True}
+    return p | extra
+
+
+def test_flat_sharp_comparison_is_the_notebooks_setup(tmp_path):
+    """HSR Figs. 10-15's setup in one call: the same configs (so the same cache entries), the
+    same groups and the same comparison as built step by step."""
+    params = _notebook_parameters()
+    fs = hsr.flat_sharp_comparison(params, cache_dir=tmp_path)
+    assert fs.sweep.config == SMALL == hsr.SweepConfig.from_parameters(params)
+    # tol is both configs' (the critical-point test), as in the notebooks
+    cmp_cfg = hsr.CompareConfig(lr=1.0, max_iter=200, reg_iters=100, record_every=50, tol=SMALL.tol)
+    assert fs.cmp.config == cmp_cfg == hsr.CompareConfig.from_parameters(params)
+    # step by step, as the notebooks did: the cache answers with the same entries
+    sweep = run_sweep(SMALL, cache_dir=tmp_path, quiet=True)
+    _arrays_equal(fs.sweep, sweep)
+    flat, sharp = top_bottom_groups(sweep.stats["ws_upper"], 0.25)
+    np.testing.assert_array_equal(fs.flat, flat)
+    np.testing.assert_array_equal(fs.sharp, sharp)
+    cmp = run_comparison(sweep, {"Flat": flat, "Sharp": sharp}, cmp_cfg, cache_dir=tmp_path)
+    _same_comparison(fs.cmp, cmp)
+    assert len(list(tmp_path.glob("sweep-*.npz"))) == len(list(tmp_path.glob("compare-*.npz")))
+    assert len(list(tmp_path.glob("compare-*.npz"))) == 1  # one entry each, shared
+    _same_comparison(
+        fs.cmp,
+        run_comparison(sweep, {"Flat": flat, "Sharp": sharp}, cmp_cfg, cache_dir=False, quiet=True),
+    )
+    data = SMALL.dataset()
+    assert fs.net == SMALL.net
+    np.testing.assert_array_equal(fs.X, data.X_train)
+    np.testing.assert_array_equal(fs.y, data.y_train)
+    np.testing.assert_array_equal(fs.data.X_test, data.X_test)
+    assert fs.methods == ["baseline", "hessian", "asam", "hsr"]  # the papers' order
+    assert set(fs.in_group) == {"Flat", "Sharp"}
+    assert fs.in_group["Flat"].sum() == flat.size and fs.in_group["Sharp"].sum() == sharp.size
+    np.testing.assert_array_equal(fs.in_group["Flat"], fs.cmp.group == "Flat")
+
+
+def test_flat_sharp_comparison_defaults_and_method_subsets():
+    params = _notebook_parameters(cmp_methods=["hsr", "baseline"])
+    del params["group_frac"]  # the paper's 10%
+    fs = hsr.flat_sharp_comparison(params, cache_dir=False)
+    flat, sharp = top_bottom_groups(fs.sweep.stats["ws_upper"], 0.1)
+    np.testing.assert_array_equal(fs.flat, flat)
+    np.testing.assert_array_equal(fs.sharp, sharp)
+    assert fs.methods == ["baseline", "hsr"]  # the papers' order, whatever the order asked
+
+
+def test_flat_sharp_comparison_refusals():
+    with pytest.raises(ValueError, match="params must be a dict"):
+        hsr.flat_sharp_comparison([("n_seeds", 4)])
+    with pytest.raises(ValueError, match=r"group_frac must be a number in \(0, 1\)"):
+        hsr.flat_sharp_comparison(_notebook_parameters(group_frac=1.5), cache_dir=False)
+    with pytest.raises(ValueError, match="methods must be from"):
+        hsr.flat_sharp_comparison(_notebook_parameters(cmp_methods=["sgd"]), cache_dir=False)
+    # no critical point: nothing to compare
+    with pytest.raises(RuntimeError, match="no critical point among 16 seeds"):
+        hsr.flat_sharp_comparison(_notebook_parameters(max_iter=1), cache_dir=False)
+
+
+def test_flat_sharp_setup_is_outside_the_cache_fingerprints():
+    """The setup computes nothing new: no sweep or comparison entry's code fingerprint reads its
+    module, so changing it keeps every cached entry (and the notebooks' cache keys)."""
+    from hsr.experiments.cache import COMPUTED_BY, PACKAGE_DIR, _closure
+
+    for kind, module in COMPUTED_BY.items():
+        closure = _closure(PACKAGE_DIR, module)
+        assert module in closure and "hsr.experiments.flat_sharp" not in closure, kind

@@ -20,6 +20,7 @@ __all__ = [
     "label_swept_sizes",
     "METHOD_LABELS",
     "METHOD_COLORS",
+    "method_palette",
     "GROUP_COLORS",
     "use_style",
     "figure_dir",
@@ -41,6 +42,15 @@ __all__ = [
 METHOD_COLORS = {"baseline": "#7f7f7f", "hessian": "#1f77b4", "asam": "#ff7f0e", "hsr": "#d62728"}
 GROUP_COLORS = {"Flat": "#1f77b4", "Sharp": "#d62728", "Low": "#1f77b4", "High": "#d62728"}
 CLASS_COLORS = ("#1f77b4", "#d62728")
+
+
+def method_palette(methods) -> dict[str, str]:
+    """``{label: colour}`` of ``methods`` (names of :data:`METHOD_LABELS`), in their order: the
+    palette of seaborn plots whose hue is the papers' method label (HSR Figs. 10-15)."""
+    bad = [m for m in methods if m not in METHOD_LABELS]
+    if bad:
+        raise ValueError(f"methods must be from {list(METHOD_LABELS)}, got {bad}")
+    return {METHOD_LABELS[m]: METHOD_COLORS[m] for m in methods}
 
 
 def use_style() -> None:

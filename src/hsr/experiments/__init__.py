@@ -5,6 +5,7 @@ groups, probes, scores and statistical tests. Imports the core, never the claims
 from . import engines  # noqa: F401  (registers the numba engine of the core's gradients)
 from .comparison import CompareConfig, ComparisonResult, run_comparison
 from .data import Dataset, bayes_labels, correlated_gaussians, two_gaussians
+from .flat_sharp import FlatSharpComparison, flat_sharp_comparison
 from .groups import low_high_groups, remove_duplicates, top_bottom_groups
 from .methods import METHOD_LABELS, METHODS
 from .metrics import macro_f1, macro_f1_on, predict_labels
@@ -44,6 +45,8 @@ __all__ = [
     "CompareConfig",
     "ComparisonResult",
     "run_comparison",
+    "FlatSharpComparison",
+    "flat_sharp_comparison",
     "default_executor",
     # probes, scores and statistics
     "hessian_eigenvector",
