@@ -11,6 +11,13 @@ from .metrics import macro_f1, macro_f1_on, predict_labels
 from .parallel import default_executor
 from .probes import boundary_length, decision_grid, hessian_eigenvector, loss_along_direction
 from .stats import MannWhitney, mann_whitney, paired_wilcoxon, spearman, spearman_or_nan
+from .stepsize import (
+    LR_RULES,
+    activation_learning_rates,
+    gradient_norm_summary,
+    initial_curvature_bound,
+    stopping_gradient_norms,
+)
 from .sweeps import SweepConfig, SweepResult, critical_point_stats, initial_parameters, run_sweep
 from .training import TrainConfig, TrainResult, train
 
@@ -39,6 +46,12 @@ __all__ = [
     "ComparisonResult",
     "run_comparison",
     "default_executor",
+    # step-size rules and stationarity at the stopping points
+    "LR_RULES",
+    "activation_learning_rates",
+    "initial_curvature_bound",
+    "stopping_gradient_norms",
+    "gradient_norm_summary",
     # probes, scores and statistics
     "hessian_eigenvector",
     "loss_along_direction",
