@@ -84,6 +84,7 @@ from .experiments import (
     macro_f1,
     macro_f1_on,
     mann_whitney,
+    objective_curvature,
     paired_wilcoxon,
     predict_labels,
     remove_duplicates,
@@ -91,9 +92,11 @@ from .experiments import (
     run_sweep,
     spearman,
     spearman_or_nan,
+    step_diagnostics,
     stopping_gradient_norms,
     top_bottom_groups,
     train,
+    train_step_rule,
     two_gaussians,
 )
 
@@ -164,6 +167,9 @@ __all__ = [
     "initial_curvature_bound",
     "stopping_gradient_norms",
     "gradient_norm_summary",
+    "objective_curvature",
+    "train_step_rule",
+    "step_diagnostics",
     # experiments: probes, scores and statistics
     "hessian_eigenvector",
     "loss_along_direction",

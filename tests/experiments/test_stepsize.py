@@ -13,7 +13,9 @@ from hsr.experiments.stepsize import (
     activation_learning_rates,
     gradient_norm_summary,
     initial_curvature_bound,
+    objective_curvature,
     stopping_gradient_norms,
+    train_step_rule,
 )
 
 ALL = ["linear", "sigmoid", "tanh", "softplus", "gelu"]
@@ -136,3 +138,141 @@ def test_stopping_gradient_norms_of_diverged_runs_are_nan_not_overflow():
     with np.errstate(all="raise"):  # no floating-point warning escapes
         gn = stopping_gradient_norms(sweep)
     assert gn.shape == (6,) and np.all(np.isnan(gn) | (gn >= 0))
+
+
+# ----- the step rule of HSR Fig. 7's alpha = 0 run ---------------------------------------------
+def _small_problem(activation="sigmoid", seed=0):
+    from conftest import make_problem
+
+    return make_problem(2, 3, 9, activation, seed)
+
+
+def test_objective_curvature_of_the_loss_is_lambda_max_of_the_exact_hessian():
+    net, theta, X, y = _small_problem("tanh")
+    L = objective_curvature(net, theta, X, y, alpha=1.0, beta=0.0)
+    assert L == pytest.approx(np.linalg.eigvalsh(hsr.hessian(net, theta, X, y))[-1], rel=1e-6)
+    batch = np.stack([theta, 0.5 * theta])
+    Lb = objective_curvature(net, batch, X, y, alpha=1.0, beta=0.0)
+    ref = np.linalg.eigvalsh(hsr.hessian(net, batch, X, y))[:, -1]
+    assert Lb.shape == (2,) and Lb == pytest.approx(ref, rel=1e-6)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "gelu"])
+def test_objective_curvature_of_lambda_ws_against_jax(activation):
+    import jax
+    import jax.numpy as jnp
+    from oracle import Oracle
+
+    net, theta, X, y = _small_problem(activation, seed=3)
+    orc = Oracle(2, 3, activation, X, y)
+    H = np.asarray(jax.hessian(lambda t: orc.ws_upper(t))(jnp.asarray(theta)))
+    top = np.linalg.eigvalsh(0.5 * (H + H.T))[-1]
+    assert objective_curvature(net, theta, X, y) == pytest.approx(top, rel=1e-5, abs=1e-8)
+    # alpha L + beta lambda_WS: the Hessians add
+    Hl = np.asarray(orc.hessian(jnp.asarray(theta)))
+    top2 = np.linalg.eigvalsh(2.0 * Hl + (H + H.T))[-1]  # 2 H_L + 2 H_WS, symmetrised
+    both = objective_curvature(net, theta, X, y, alpha=2.0, beta=2.0)
+    assert both == pytest.approx(top2, rel=1e-5, abs=1e-8)
+
+
+def test_train_step_rule_fixed_is_hsr_train_and_measures_the_curvature():
+    net, theta, X, y = _small_problem()
+    cfg = hsr.TrainConfig(
+        method="hsr",
+        alpha=0.0,
+        beta=1.0,
+        lr=0.5,
+        max_iter=60,
+        tol=1e-12,
+        record_every=20,
+        record=("ws_upper",),
+    )
+    r = train_step_rule(net, theta, X, y, cfg, "fixed")
+    ref = hsr.train(net, theta, X, y, cfg)
+    np.testing.assert_array_equal(r.theta, ref.theta)
+    h = r.history
+    assert np.all(h["step"] == 0.5) and h["curvature"].shape == h["iterations"].shape
+    want = objective_curvature(net, h["theta"], X, y)
+    np.testing.assert_allclose(h["curvature"], want, rtol=1e-12)
+
+
+def test_train_step_rule_curvature_keeps_lr_t_times_L_t_at_c():
+    net, theta, X, y = _small_problem(seed=1)
+    cfg = hsr.TrainConfig(
+        method="hsr",
+        alpha=0.0,
+        beta=1.0,
+        lr=50.0,
+        max_iter=80,
+        tol=1e-12,
+        record_every=1,
+        record=("ws_upper", "lambda_max"),
+    )
+    r = train_step_rule(net, theta, X, y, cfg, "curvature", c=1.0)
+    h = r.history
+    st, L = h["step"][:-1], h["curvature"][:-1]
+    assert st.size == 80 and np.all(st <= 50.0)
+    pos = L > 0
+    assert pos.any() and np.allclose(st[pos], np.minimum(50.0, 1.0 / L[pos]), rtol=1e-12)
+    np.testing.assert_allclose(L, objective_curvature(net, h["theta"][:-1], X, y), rtol=1e-12)
+    # each step is theta_{t+1} = theta_t - lr_t grad lambda_WS(theta_t)
+    G = hsr.grad_ws_upper_bound(net, h["theta"][:-1], X, y)
+    np.testing.assert_allclose(
+        h["theta"][1:], h["theta"][:-1] - st[:, None] * G, rtol=1e-10, atol=1e-12
+    )
+    # with lr below c / L_t everywhere, the rule is plain gradient descent
+    small = hsr.TrainConfig(**{**cfg.to_dict(), "lr": 1e-3, "record_every": 10})
+    a = train_step_rule(net, theta, X, y, small, "curvature")
+    b = hsr.train(net, theta, X, y, small)
+    assert np.all(a.history["step"][:-1] == 1e-3)
+    np.testing.assert_allclose(a.theta, b.theta, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(a.history["ws_upper"], b.history["ws_upper"], rtol=1e-9)
+
+
+def test_train_step_rule_bad_input_names_the_argument():
+    net, theta, X, y = _small_problem()
+    cfg = hsr.TrainConfig(method="hsr", alpha=0.0, beta=1.0, lr=1.0, max_iter=5)
+    with pytest.raises(ValueError, match="step_rule must be one of"):
+        train_step_rule(net, theta, X, y, cfg, "armijo")
+    with pytest.raises(ValueError, match="c must be a number in"):
+        train_step_rule(net, theta, X, y, cfg, c=2.0)
+    with pytest.raises(ValueError, match="eps must be a number in"):
+        train_step_rule(net, theta, X, y, cfg, eps=0.0)
+    with pytest.raises(ValueError, match="config must be an hsr.TrainConfig"):
+        train_step_rule(net, theta, X, y, cfg.to_dict())
+    with pytest.raises(ValueError, match="config.method must be"):
+        train_step_rule(net, theta, X, y, hsr.TrainConfig(method="asam"))
+    with pytest.raises(ValueError, match="theta"):
+        train_step_rule(net, np.stack([theta, theta]), X, y, cfg)
+    with pytest.raises(ValueError, match="net must be an hsr.Net"):
+        objective_curvature("net", theta, X, y)
+    with pytest.raises(ValueError, match="alpha and beta are both 0"):
+        objective_curvature(net, theta, X, y, alpha=0.0, beta=0.0)
+    with pytest.raises(ValueError, match="beta must be a finite number"):
+        objective_curvature(net, theta, X, y, beta=-1.0)
+
+
+def test_step_diagnostics():
+    from hsr.experiments.stepsize import step_diagnostics
+
+    it = np.arange(0, 110, 10)
+    ws = np.r_[10.0, 9, 8, 7, 6, 6.5, 5, 4, 4.4, 3, 2]  # rises at 50 and 80
+    step = np.r_[np.full(10, 0.5), np.nan]
+    L = np.r_[1.0, 1, 5, 1, 1, 1, 5, 1, 1, 1, 9]  # 0.5 * 5 > 2 at 20 and 60; the last is no step
+    h = {"iterations": it, "ws_upper": ws, "step": step, "curvature": L}
+    d = step_diagnostics(h)
+    assert d["frac_unstable"] == 0.2 and d["first_unstable"] == 20
+    assert d["rises"] == 2 and d["max_rise"] == pytest.approx(0.1) and d["n_compared"] == 9
+    assert step_diagnostics(h, burn_in=0.6)["rises"] == 1  # from iteration 60 on
+    assert d["curvature_max"] == 5.0 and d["step_min"] == 0.5
+    smooth = dict(h, ws_upper=np.linspace(10, 1, 11), curvature=np.ones(11))
+    s = step_diagnostics(smooth)
+    assert s["rises"] == 0 and s["max_rise"] == 0.0 and s["first_unstable"] == -1
+    with pytest.raises(ValueError, match="history must hold"):
+        step_diagnostics({"iterations": it})
+    with pytest.raises(ValueError, match="history arrays must be 1-D of one length"):
+        step_diagnostics(dict(h, step=step[:-1]))
+    with pytest.raises(ValueError, match="burn_in must be a number"):
+        step_diagnostics(h, burn_in=1.0)
+    with pytest.raises(ValueError, match="history must be a dict"):
+        step_diagnostics([1, 2])

@@ -13,10 +13,14 @@ from .probes import boundary_length, decision_grid, hessian_eigenvector, loss_al
 from .stats import MannWhitney, mann_whitney, paired_wilcoxon, spearman, spearman_or_nan
 from .stepsize import (
     LR_RULES,
+    STEP_RULES,
     activation_learning_rates,
     gradient_norm_summary,
     initial_curvature_bound,
+    objective_curvature,
+    step_diagnostics,
     stopping_gradient_norms,
+    train_step_rule,
 )
 from .sweeps import SweepConfig, SweepResult, critical_point_stats, initial_parameters, run_sweep
 from .training import TrainConfig, TrainResult, train
@@ -52,6 +56,10 @@ __all__ = [
     "initial_curvature_bound",
     "stopping_gradient_norms",
     "gradient_norm_summary",
+    "STEP_RULES",
+    "objective_curvature",
+    "train_step_rule",
+    "step_diagnostics",
     # probes, scores and statistics
     "hessian_eigenvector",
     "loss_along_direction",

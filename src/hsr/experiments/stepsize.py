@@ -10,10 +10,13 @@ turn that principle into rules that are applied the same way to every case:
   book's activations page);
 * :func:`stopping_gradient_norms`: the absolute ``|grad L|`` at a sweep's stopping points, so
   that a reader can judge whether the relative test ``|grad L| < tol |grad L_0|`` stopped
-  near a critical point.
+  near a critical point;
+* :func:`objective_curvature` and :func:`train_step_rule`: the top Hessian eigenvalue L_t of
+  a training run's objective ``alpha L + beta lambda_WS`` along its path, and the run with
+  the step ``lr_t = min(lr, c / L_t)`` (HSR Fig. 7's alpha = 0 run).
 
->>> sorted(LR_RULES)
-['curvature', 'fixed', 'sup_f1']
+>>> sorted(LR_RULES), sorted(STEP_RULES)
+(['curvature', 'fixed', 'sup_f1'], ['curvature', 'fixed'])
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ import numpy as np
 
 from ..core._checks import one_of
 from ..core.activations import ACTIVATIONS
+from ..core.gradients import grad_ws_upper_bound
 from ..core.model import Net, grad_loss
 from ..core.norm_bounds import CONSTANTS, norm_bounds
 from .sweeps import SweepConfig, SweepResult, initial_parameters
+from .training import TrainConfig, TrainResult, history_from_snapshots, train
 
 __all__ = [
     "LR_RULES",
@@ -35,6 +40,10 @@ __all__ = [
     "activation_learning_rates",
     "stopping_gradient_norms",
     "gradient_norm_summary",
+    "STEP_RULES",
+    "objective_curvature",
+    "train_step_rule",
+    "step_diagnostics",
 ]
 
 #: the activation whose learning rate was calibrated (the papers' sigmoid): its rate is the
@@ -182,3 +191,244 @@ def gradient_norm_summary(gn, levels=(1e-4, 1e-6)) -> dict:
     for v in lv:
         out[f"frac_gn_below_{v:g}"] = float(np.mean(gn < v)) if gn.size else nan
     return out
+
+
+# ----- the step of a training run: lr_t = min(lr, c / L_t) ---------------------------------------
+#: the step rules of :func:`train_step_rule`
+STEP_RULES = {
+    "fixed": "lr at every iteration (plain gradient descent, hsr.train)",
+    "curvature": "lr_t = min(lr, c / L_t), L_t the top eigenvalue of the Hessian of the "
+    "objective alpha L + beta lambda_WS at theta_t (central differences of its closed-form "
+    "gradient)",
+}
+
+
+def _direction(net, theta, X, y, alpha, beta, method):
+    """``alpha grad L + beta grad lambda_WS`` for parameters ``(B, n)``: ``(B, n)``."""
+    d = np.zeros_like(theta)
+    if alpha:
+        d += alpha * grad_loss(net, theta, X, y)
+    if beta:
+        d += beta * grad_ws_upper_bound(net, theta, X, y, method)
+    return d
+
+
+def _curvature(net, theta, X, y, alpha, beta, eps, method):
+    """(top eigenvalue of the central-difference Hessian, direction at theta) for one theta."""
+    n = theta.size
+    E = np.eye(n) * eps
+    with np.errstate(over="ignore", invalid="ignore"):
+        D = _direction(
+            net, np.r_[theta[None], theta[None] + E, theta[None] - E], X, y, alpha, beta, method
+        )
+    if not np.all(np.isfinite(D)):
+        return np.nan, D[0]
+    J = (D[1 : n + 1] - D[n + 1 :]) / (2.0 * eps)
+    return float(np.linalg.eigvalsh(0.5 * (J + J.T))[-1]), D[0]
+
+
+def _check_run_args(alpha, beta, eps):
+    for name, v in (("alpha", alpha), ("beta", beta)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not np.isfinite(v) or v < 0:
+            raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
+    if alpha == 0 and beta == 0:
+        raise ValueError("alpha and beta are both 0: the objective alpha L + beta lambda_WS is 0")
+    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not (0 < eps < 1e-2):
+        raise ValueError(f"eps must be a number in (0, 0.01), got {eps!r}")
+
+
+def objective_curvature(
+    net: Net, theta, X, y, alpha: float = 0.0, beta: float = 1.0, eps: float = 1e-5
+) -> np.ndarray:
+    """The top eigenvalue L of the Hessian of the objective ``alpha L + beta lambda_WS`` (the
+    HSR update's, HSR Section V-D) at ``theta`` ``(n,)`` -> float, or ``(B, n)`` -> ``(B,)``.
+
+    The Hessian is the Jacobian of the closed-form gradient ``alpha grad L + beta grad
+    lambda_WS`` (:func:`hsr.grad_loss`, :func:`hsr.grad_ws_upper_bound`, HSR Theorem 1) by
+    central differences with step ``eps`` (symmetrised): ``2n`` gradient evaluations. Plain
+    gradient descent with step ``lr`` on this objective is stable near theta only if
+    ``lr L < 2``: above it, the iterate oscillates with period 2 along the top eigenvector
+    (edge of stability). ``nan`` where a gradient is not finite."""
+    if not isinstance(net, Net):
+        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
+    _check_run_args(alpha, beta, eps)
+    th = net.check_theta(theta)
+    X, y = net.check_data(X, y)
+    rows = np.atleast_2d(th)
+    out = np.array([_curvature(net, t, X, y, alpha, beta, eps, "auto")[0] for t in rows])
+    return float(out[0]) if th.ndim == 1 else out
+
+
+def train_step_rule(
+    net: Net,
+    theta0,
+    X,
+    y,
+    config: TrainConfig,
+    step_rule: str = "curvature",
+    c: float = 1.0,
+    eps: float = 1e-5,
+) -> TrainResult:
+    """One network trained by HSR's update ``theta <- theta - lr_t (alpha grad L + beta grad
+    lambda_WS)`` (``config.method`` ``"hsr"``; ``"baseline"`` is alpha = 1, beta = 0) with
+    the step chosen by ``step_rule``:
+
+    * ``"curvature"``: ``lr_t = min(config.lr, c / L_t)``, ``L_t`` the top eigenvalue of the
+      objective's Hessian at ``theta_t`` (:func:`objective_curvature`; ``lr_t = config.lr``
+      where ``L_t <= 0``). Gradient descent is stable on a quadratic with curvature L for
+      ``lr < 2 / L``, and ``1 / L`` is the step that minimises the quadratic upper model of the
+      descent lemma; ``c`` = 1 takes it, ``c`` must be in (0, 2).
+    * ``"fixed"``: ``lr_t = config.lr``: exactly :func:`hsr.train` (the numba kernel), with
+      the curvature measured afterwards at the recorded iterations.
+
+    ``theta0 (n,)``; ``config``: a :class:`hsr.TrainConfig` (its ``lr``, ``max_iter``, ``tol``,
+    ``reg_iters``, ``alpha``, ``beta``, ``trace_method``, ``record_every``, ``record``; a
+    ``"curvature"`` run is the numpy loop of :func:`hsr.train`'s reference engine with the
+    step replaced). Returns a :class:`hsr.TrainResult` of one network whose ``history`` also
+    holds ``step`` (``lr_t``) and ``curvature`` (``L_t``) at the recorded iterations. Bad
+    input: ValueError naming the argument."""
+    if not isinstance(net, Net):
+        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
+    if not isinstance(config, TrainConfig):
+        raise ValueError(f"config must be an hsr.TrainConfig, got {type(config).__name__}")
+    one_of("step_rule", step_rule, tuple(STEP_RULES))
+    if config.method not in ("hsr", "baseline"):
+        raise ValueError(f"config.method must be 'hsr' or 'baseline', got {config.method!r}")
+    if isinstance(c, bool) or not isinstance(c, numbers.Real) or not (0 < c < 2):
+        raise ValueError(f"c must be a number in (0, 2), got {c!r}")
+    alpha, beta = (config.alpha, config.beta) if config.method == "hsr" else (1.0, 0.0)
+    _check_run_args(alpha, beta, eps)
+    theta0 = net.check_theta(theta0, allow_batch=False)
+    X, y = net.check_data(X, y)
+    method = config.trace_method
+    K = config.max_iter if config.reg_iters is None else min(config.reg_iters, config.max_iter)
+
+    def weights(t):  # the objective's weights at iteration t (the sharpness term acts while t < K)
+        return (alpha, beta) if (t < K or K == config.max_iter) else (1.0, 0.0)
+
+    if step_rule == "fixed":
+        res = train(net, theta0, X, y, config)
+        if config.record_every:
+            snaps = res.history["theta"]
+            res.history["curvature"] = np.array(
+                [
+                    _curvature(net, t, X, y, *weights(i), eps, method)[0]
+                    for i, t in zip(res.history["iterations"], snaps, strict=True)
+                ]
+            )
+            res.history["step"] = np.full(len(snaps), float(config.lr))
+        return res
+    theta = np.array(theta0, dtype=float)
+    every = config.record_every
+    snaps, iters, steps, curv = [], [], [], []
+    converged = diverged = False
+    n_iter = config.max_iter
+    gn0 = gn = float("nan")
+    for t in range(config.max_iter):
+        with np.errstate(over="ignore", invalid="ignore"):
+            g = grad_loss(net, theta, X, y)
+        gn = float(np.linalg.norm(g))
+        if t == 0:
+            gn0 = gn
+        if gn < config.tol * gn0:
+            converged, n_iter = True, t
+            break
+        L, d = _curvature(net, theta, X, y, *weights(t), eps, method)
+        lr_t = float(config.lr) if not (L > 0) else min(float(config.lr), c / L)
+        if every and t % every == 0:
+            snaps.append(theta.copy())
+            iters.append(t)
+            steps.append(lr_t)
+            curv.append(L)
+        new = theta - lr_t * d
+        if not np.all(np.isfinite(new)):
+            diverged, n_iter = True, t
+            break
+        theta = new
+    else:
+        gn = float(np.linalg.norm(grad_loss(net, theta, X, y)))
+        converged = gn < config.tol * gn0
+    history = {}
+    if every:
+        last = n_iter
+        if not iters or iters[-1] != last:  # the final point, as hsr.train records it
+            L, _ = _curvature(net, theta, X, y, *weights(last), eps, method)
+            snaps.append(theta.copy())
+            iters.append(last)
+            steps.append(float("nan"))
+            curv.append(L)
+        S = np.asarray(snaps)
+        history = {
+            k: v[:, 0]
+            for k, v in history_from_snapshots(
+                net, X, y, S[:, None, :], config.record, method
+            ).items()
+        }
+        history.update(
+            iterations=np.asarray(iters),
+            theta=S,
+            step=np.asarray(steps),
+            curvature=np.asarray(curv),
+        )
+    return TrainResult(
+        theta=theta,
+        converged=bool(converged),
+        n_iter=int(n_iter),
+        grad_norm0=gn0,
+        grad_norm=gn,
+        diverged=bool(diverged),
+        history=history,
+        config={**config.to_dict(), "engine": "numpy", "step_rule": step_rule, "c": float(c)},
+    )
+
+
+def step_diagnostics(history: dict, burn_in: float = 0.1) -> dict:
+    """How a run's step compares with its objective's curvature, and whether lambda_WS rose:
+    from a :func:`train_step_rule` history (``iterations``, ``ws_upper``, ``step``,
+    ``curvature``, each ``(T,)``; the last entry is the final point, where no step is taken).
+
+    ``frac_unstable``: the share of the recorded steps with ``lr_t L_t > 2`` (gradient descent
+    unstable along the top eigenvector), ``first_unstable``: the first such iteration (-1 if
+    none); ``step_median``, ``step_min``, ``curvature_median``, ``curvature_max``; after the
+    first ``burn_in`` share of the iterations: ``rises``, the number of recorded rises of
+    lambda_WS, and ``max_rise``, the largest relative one (0 if none), out of ``n_compared``.
+
+    >>> h = {"iterations": np.array([0, 1, 2, 3]), "ws_upper": np.array([4.0, 3.0, 3.3, 2.0]),
+    ...      "step": np.array([1.0, 1.0, 0.5, np.nan]), "curvature": np.array([3.0, 1.0, 1.0, 1.0])}
+    >>> d = step_diagnostics(h, burn_in=0.0)
+    >>> d["frac_unstable"], d["first_unstable"], d["rises"], round(d["max_rise"], 3)
+    (0.3333333333333333, 0, 1, 0.1)
+    """
+    if not isinstance(history, dict):
+        raise ValueError(f"history must be a dict of recorded arrays, got {type(history).__name__}")
+    need = ("iterations", "ws_upper", "step", "curvature")
+    missing = [k for k in need if k not in history]
+    if missing:
+        raise ValueError(f"history must hold {list(need)}; missing {missing}")
+    arrs = {k: np.asarray(history[k], dtype=float).ravel() for k in need}
+    T = arrs["iterations"].size
+    if T < 2 or any(a.size != T for a in arrs.values()):
+        raise ValueError(
+            f"history arrays must be 1-D of one length >= 2, got {[a.size for a in arrs.values()]}"
+        )
+    if isinstance(burn_in, bool) or not isinstance(burn_in, numbers.Real) or not (0 <= burn_in < 1):
+        raise ValueError(f"burn_in must be a number in [0, 1), got {burn_in!r}")
+    it, ws = arrs["iterations"], arrs["ws_upper"]
+    step, L = arrs["step"][:-1], arrs["curvature"][:-1]
+    prod = step * L
+    over = prod > 2.0
+    keep = it >= burn_in * it[-1]
+    w = ws[keep]
+    d = np.diff(w)
+    rel = d / np.abs(w[:-1]) if d.size else d
+    return {
+        "frac_unstable": float(np.mean(over)),
+        "first_unstable": int(it[:-1][over][0]) if over.any() else -1,
+        "step_median": float(np.median(step)),
+        "step_min": float(np.min(step)),
+        "curvature_median": float(np.nanmedian(L)),
+        "curvature_max": float(np.nanmax(L)),
+        "rises": int(np.sum(d > 0)),
+        "max_rise": float(max(0.0, rel.max())) if rel.size else 0.0,
+        "n_compared": int(d.size),
+    }
