@@ -201,6 +201,24 @@ def test_hsr_fig07_seven_checks():
     assert H.hsr_fig07(TOP, mid, "x", 100, near_zero=1.0).values["n_ok"] == 6
 
 
+def test_hsr_fig07_earlier_step_is_shown_beside_not_combined():
+    bad_mid = dict(MID, lambda_max=_hist(5, 4), lambda_min=_hist(-3, 0.5))  # 5 of 7
+    t = H.hsr_fig07(
+        TOP,
+        MID,
+        "x",
+        100,
+        middle_step="lr_t = min(1, 1/L_t)",
+        earlier_middle=bad_mid,
+        earlier_step="the fixed step lr = 1",
+    )
+    assert t.verdict == "holds" and "middle run's step: lr_t = min(1, 1/L_t)" in t.claim.measured
+    (old,) = t.claim.earlier
+    assert old["verdict"] == "partly" and "5 of 7 checks pass" in old["measured"]
+    assert "the fixed step lr = 1" in old["test"] and "the fixed step lr = 1" in old["measured"]
+    assert H.hsr_fig07(TOP, MID, "x", 100).claim.earlier == ()
+
+
 def test_hsr_fig07_bad_input():
     with pytest.raises(ValueError, match="middle must be a dict"):
         H.hsr_fig07(TOP, {"ws_upper": _hist(1, 0)}, "x", 10)

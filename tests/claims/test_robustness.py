@@ -166,3 +166,33 @@ def test_run_activations_checks_names_first_and_matches_run_activation():
     assert list(both) == ["tanh", "gelu"]
     alone = robustness.run_activation("gelu", base, cmp, group_frac=0.2)  # cached: same numbers
     assert alone.row() == both["gelu"].row()
+
+
+def test_run_activations_with_rates_from_a_rule_and_the_sweeps_alone():
+    cmp = hsr.CompareConfig(max_iter=100, reg_iters=50)
+    base = hsr.SweepConfig(**{**TINY_BASE.to_dict(), "n_seeds": 20})
+    lrs = hsr.activation_learning_rates(["sigmoid", "linear"], base, "sup_f1")
+    res = robustness.run_activations(["sigmoid", "linear"], base, cmp, group_frac=0.2, lrs=lrs)
+    for a, r in res.items():
+        row = r.row()
+        assert row["lr"] == lrs[a] and row["seeds"] == 20
+        assert r.grad_norms.shape == (row["converged"],)
+        assert row["converged"] + row["diverged"] <= 20
+        for k in ("gn0_median", "gn_median", "gn_p90", "frac_gn_below_0.001"):
+            assert k in row
+        assert "frac_gn_below_0.0001" in row and "frac_gn_below_1e-06" in row
+    # the sweeps alone give the same sweep numbers, at the same rates (cached)
+    alone = robustness.run_activation_sweeps(["sigmoid", "linear"], base, lrs)
+    for r in alone:
+        full = res[r["activation"]].row()
+        assert {k: full[k] for k in r} == pytest.approx(r, nan_ok=True)
+    # the default rate is base.lr for all: linear diverges at the sigmoid's rate
+    fixed = robustness.run_activation_sweeps(["linear"], base)
+    assert fixed[0]["lr"] == base.lr and fixed[0]["diverged"] == 20
+    assert math.isnan(fixed[0]["gn_median"])
+    with pytest.raises(ValueError, match="lrs must be a dict"):
+        robustness.run_activations(["sigmoid", "tanh"], base, cmp, lrs={"sigmoid": 4.0})
+    with pytest.raises(ValueError, match="lrs must hold positive numbers"):
+        robustness.run_activation_sweeps(["tanh"], base, {"tanh": -1.0})
+    with pytest.raises(ValueError, match="lr must hold positive numbers"):
+        robustness.run_activation("tanh", base, cmp, lr=0.0)

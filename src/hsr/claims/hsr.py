@@ -1014,7 +1014,16 @@ _FIG07_TOP = ("ws_upper", "lambda_max")
 _FIG07_MID = ("ws_upper", "ws_lower", "lambda_max", "lambda_min")
 
 
-def hsr_fig07(top: dict, middle: dict, origin: str, n_iter: int, near_zero: float = 0.1) -> Outcome:
+def hsr_fig07(
+    top: dict,
+    middle: dict,
+    origin: str,
+    n_iter: int,
+    near_zero: float = 0.1,
+    middle_step: str = "",
+    earlier_middle: dict | None = None,
+    earlier_step: str = "",
+) -> Outcome:
     """HSR Fig. 7, "HSR narrows the spectrum (Proposition 2)", from the recorded histories
     (name -> ``(T,)``, first and last entries used) of two runs of ``n_iter`` iterations from
     the ``origin`` (text): ``top`` (alpha = beta = 1; ``ws_upper``, ``lambda_max``) and
@@ -1024,7 +1033,23 @@ def hsr_fig07(top: dict, middle: dict, origin: str, n_iter: int, near_zero: floa
     middle lambda_WS falls, middle WS lower bound rises, middle lambda_max -> 0+ (ends in
     (0, near_zero * initial range]), middle lambda_min -> 0- (ends in
     [-near_zero * initial range, 0]), middle spectral range shrinks. All seven holds, at
-    least half partly."""
+    least half partly.
+
+    ``middle_step``: how the middle run chose its step (text, shown in ``measured``).
+    ``earlier_middle``: the middle run's histories with the step used before (``earlier_step``,
+    text): the same seven checks on it become the row's ``earlier`` reading, shown beside
+    and not combined into the verdict."""
+    earlier = ()
+    if earlier_middle is not None:
+        old = hsr_fig07(top, earlier_middle, origin, n_iter, near_zero, earlier_step).claim
+        earlier = (
+            {
+                "test": "the same seven checks with the alpha = 0 run at "
+                f"{earlier_step or 'the earlier step'} (the reading published before)",
+                "measured": old.measured,
+                "verdict": old.verdict,
+            },
+        )
     first_last = {}
     for run, hist, need in (("top", top, _FIG07_TOP), ("middle", middle, _FIG07_MID)):
         if not isinstance(hist, dict) or any(q not in hist for q in need):
@@ -1066,7 +1091,9 @@ def hsr_fig07(top: dict, middle: dict, origin: str, n_iter: int, near_zero: floa
             f"{ub_t[1]:.3g}, lambda_max {lmax_t[0]:.3g} -> {lmax_t[1]:.3g}; middle lambda_WS "
             f"{ub_m[0]:.3g} -> {ub_m[1]:.3g}, lower bound {lb_m[0]:.3g} -> {lb_m[1]:.3g}, "
             f"lambda_max {lmax_m[0]:.3g} -> {lmax_m[1]:.3g}, lambda_min {lmin_m[0]:.3g} -> "
-            f"{lmin_m[1]:.3g}; {n_ok} of {len(checks)} checks pass"
+            f"{lmin_m[1]:.3g}"
+            + (f" (middle run's step: {middle_step})" if middle_step else "")
+            + f"; {n_ok} of {len(checks)} checks pass"
             + ((" (failed: " + "; ".join(failed) + ")") if failed else "")
         ),
         test=(
@@ -1097,7 +1124,7 @@ def hsr_fig07(top: dict, middle: dict, origin: str, n_iter: int, near_zero: floa
         return n, _frac(n / len(ok), holds_at=1.0, partly_at=0.5)
 
     sensitivity = series("near_zero", (0.01, 0.05, 0.1, 0.2, 0.5), near_zero, near_zero_at)
-    return Outcome(_quoted(claim, sensitivity), values)
+    return Outcome(replace(_quoted(claim, sensitivity), earlier=earlier), values)
 
 
 # ----- HSR Fig. 10: lambda_max kept low ----------------------------------------------------------

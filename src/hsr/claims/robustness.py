@@ -33,6 +33,7 @@ from ..experiments.groups import top_bottom_groups
 from ..experiments.parallel import executor_scope
 from ..experiments.progress import progress_bar
 from ..experiments.stats import paired_wilcoxon
+from ..experiments.stepsize import gradient_norm_summary, stopping_gradient_norms
 from ..experiments.sweeps import SweepConfig, run_sweep
 from .ledger import Claim
 from .verdicts import (
@@ -56,9 +57,15 @@ __all__ = [
     "run_robustness",
     "held_table",
     "ActivationResult",
+    "GN_LEVELS",
+    "activation_sweep_row",
     "run_activation",
     "run_activations",
+    "run_activation_sweeps",
 ]
+
+#: absolute levels of |grad L| at the stopping points reported per activation
+GN_LEVELS = (1e-3, 1e-4, 1e-6)
 
 #: fewer unique points than this in the HSR-style sweep: its claims are not tested
 MIN_UNIQUE = 10
@@ -328,8 +335,12 @@ class ActivationResult:
     method -> ``(S,)`` at the final points of Baseline and HSR Reg. on those seeds;
     ``p_lambda``: one-sided paired Wilcoxon p of HSR's lambda_max < Baseline's; ``p_f1``: of
     HSR's test macro-F1 > Baseline's (``nan`` with fewer than 2 seeds or all ties);
-    ``median_iterations``: of the sweep's converged runs. A sweep with fewer than 2 unique
-    critical points (e.g. every run diverged) has no Sharp seeds: empty arrays, ``nan``."""
+    ``median_iterations``: of the sweep's converged runs; ``lr``: the learning rate of the
+    sweep and of both methods; ``grad_norms``: ``(C,)`` the absolute |grad L| at the
+    stopping points of the sweep's converged runs (:func:`hsr.stopping_gradient_norms`);
+    ``gn0_median``: the median |grad L| at their initial points (the relative test's scale). A
+    sweep with fewer than 2 unique critical points (e.g. every run diverged) has no Sharp
+    seeds: empty arrays, ``nan``."""
 
     activation: str
     sweep: dict
@@ -341,6 +352,9 @@ class ActivationResult:
     p_f1: float
 
     median_iterations: float = float("nan")
+    lr: float = float("nan")
+    grad_norms: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    gn0_median: float = float("nan")
 
     def row(self) -> dict:
         """The numbers of the page's table, as plain data (``nan`` where there is nothing
@@ -357,6 +371,10 @@ class ActivationResult:
             "unique": self.sweep["unique"],
             "diverged": self.sweep["diverged"],
             "median_iterations": self.median_iterations,
+            "lr": self.lr,
+            "seeds": self.sweep["seeds"],
+            "gn0_median": self.gn0_median,
+            **gradient_norm_summary(self.grad_norms, GN_LEVELS),
             "frac_below_bound": t.get("frac_below", float("nan")),
             "median_ws_over_lambda_max": t.get("median_ratio", float("nan")),
             "tightness_verdict": self.tightness.verdict,
@@ -370,6 +388,40 @@ class ActivationResult:
         }
 
 
+def _activation_sweep(activation, base, lr, quiet, executor):
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    if lr is not None:
+        positive_values("lr", [lr])
+    base = base if base is not None else SweepConfig()
+    over = {"activation": activation} if lr is None else {"activation": activation, "lr": lr}
+    cfg = SweepConfig(**{**base.to_dict(), **over})
+    return run_sweep(cfg, quiet=quiet, executor=executor)
+
+
+def activation_sweep_row(sweep) -> dict:
+    """The sweep-level numbers of one activation's sweep, as plain data: activation, lr,
+    seeds, converged, diverged, unique, median_iterations (of the converged runs) and the
+    :func:`hsr.gradient_norm_summary` of |grad L| at the converged runs' stopping points."""
+    conv = sweep.n_iter[sweep.converged]
+    gn = stopping_gradient_norms(sweep)[sweep.converged]
+    return {
+        "activation": sweep.config.activation,
+        "lr": float(sweep.config.lr),
+        **{k: sweep.summary()[k] for k in ("seeds", "converged", "diverged", "unique")},
+        "median_iterations": float(np.median(conv)) if conv.size else float("nan"),
+        "gn0_median": _median_start_gradient(sweep),
+        **gradient_norm_summary(gn, GN_LEVELS),
+    }
+
+
+def _median_start_gradient(sweep) -> float:
+    """Median |grad L| at the initial points of the converged runs (``nan`` if none): the
+    scale the relative stopping test multiplies by ``tol``."""
+    gn0 = stopping_gradient_norms(sweep, at="start")[sweep.converged]
+    return float(np.median(gn0)) if gn0.size else float("nan")
+
+
 def run_activation(
     activation: str,
     base: SweepConfig | None = None,
@@ -377,28 +429,39 @@ def run_activation(
     group_frac: float = 0.1,
     quiet: bool = True,
     executor=None,
+    lr: float | None = None,
 ) -> ActivationResult:
     """The HSR protocol with another hidden activation: the critical-point sweep of ``base``
-    (default :class:`hsr.SweepConfig`) with ``activation``, the WS Fig. 2 test of the bound's
-    tightness over its unique points, and its Sharp seeds retrained by Baseline and HSR Reg.
-    (``compare``, default :class:`hsr.CompareConfig`; its methods are replaced by these two
-    and its learning rate by the sweep's)."""
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    (default :class:`hsr.SweepConfig`) with ``activation`` (and learning rate ``lr``, default
+    ``base.lr``; e.g. from :func:`hsr.activation_learning_rates`), the WS Fig. 2 test of the
+    bound's tightness over its unique points, and its Sharp seeds retrained by Baseline and
+    HSR Reg. (``compare``, default :class:`hsr.CompareConfig`; its methods are replaced by
+    these two and its learning rate by the sweep's)."""
     _check_group_frac(group_frac)
-    base = base if base is not None else SweepConfig()
+    sweep = _activation_sweep(activation, base, lr, quiet, executor)
+    cfg = sweep.config
     compare = compare if compare is not None else CompareConfig()
-    cfg = SweepConfig(**{**base.to_dict(), "activation": activation})
-    sweep = run_sweep(cfg, quiet=quiet, executor=executor)
     st = sweep.stats
     tight = ws_fig02(st["ws_upper"], st["lambda_max"])
     conv = sweep.n_iter[sweep.converged]
     iters = float(np.median(conv)) if conv.size else float("nan")
+    gn = stopping_gradient_norms(sweep)[sweep.converged]
     if sweep.n_unique < 2:  # nothing to retrain: say so in the result, do not fail the page
         empty = {"baseline": np.zeros(0), "hsr": np.zeros(0)}
         nan = float("nan")
         return ActivationResult(
-            activation, sweep.summary(), tight, 0, empty, empty, nan, nan, iters
+            activation,
+            sweep.summary(),
+            tight,
+            0,
+            empty,
+            empty,
+            nan,
+            nan,
+            iters,
+            cfg.lr,
+            gn,
+            _median_start_gradient(sweep),
         )
     _, sharp = top_bottom_groups(st["ws_upper"], float(group_frac))
     ccfg = CompareConfig(**{**compare.to_dict(), "methods": ("baseline", "hsr"), "lr": cfg.lr})
@@ -417,7 +480,24 @@ def run_activation(
         float(p_lam),
         float(p_f1),
         iters,
+        cfg.lr,
+        gn,
+        _median_start_gradient(sweep),
     )
+
+
+def _check_names_and_rates(activations, lrs):
+    names = list(activations)
+    bad = [a for a in names if a not in ACTIVATIONS]
+    if not names or bad:
+        raise ValueError(
+            f"activations must be a non-empty list from {sorted(ACTIVATIONS)}, got {names}"
+        )
+    if lrs is not None:
+        if not isinstance(lrs, dict) or set(names) - set(lrs):
+            raise ValueError(f"lrs must be a dict with a learning rate for each of {names}")
+        positive_values("lrs", [lrs[a] for a in names])
+    return names
 
 
 def run_activations(
@@ -425,14 +505,33 @@ def run_activations(
     base: SweepConfig | None = None,
     compare: CompareConfig | None = None,
     group_frac: float = 0.1,
+    lrs: dict | None = None,
 ) -> dict[str, ActivationResult]:
     """:func:`run_activation` for each of ``activations`` (checked first), sharing one
-    process pool: ``{activation: ActivationResult}`` in the given order."""
-    names = list(activations)
-    bad = [a for a in names if a not in ACTIVATIONS]
-    if not names or bad:
-        raise ValueError(
-            f"activations must be a non-empty list from {sorted(ACTIVATIONS)}, got {names}"
-        )
+    process pool: ``{activation: ActivationResult}`` in the given order. ``lrs``:
+    ``{activation: learning rate}`` (e.g. :func:`hsr.activation_learning_rates`); default
+    ``base.lr`` for all."""
+    names = _check_names_and_rates(activations, lrs)
     with executor_scope() as pool:
-        return {a: run_activation(a, base, compare, group_frac, executor=pool) for a in names}
+        return {
+            a: run_activation(
+                a, base, compare, group_frac, executor=pool, lr=None if lrs is None else lrs[a]
+            )
+            for a in names
+        }
+
+
+def run_activation_sweeps(
+    activations, base: SweepConfig | None = None, lrs: dict | None = None
+) -> list[dict]:
+    """The sweeps alone (no retraining) of each of ``activations`` with learning rates
+    ``lrs`` (default ``base.lr`` for all): one :func:`activation_sweep_row` each, in order.
+    The activations page shows its earlier reading (one rate for all) with it."""
+    names = _check_names_and_rates(activations, lrs)
+    with executor_scope() as pool:
+        return [
+            activation_sweep_row(
+                _activation_sweep(a, base, None if lrs is None else lrs[a], True, pool)
+            )
+            for a in names
+        ]

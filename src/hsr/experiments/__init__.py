@@ -18,6 +18,17 @@ from .probes import (
     loss_rise_along_top_eigenvector,
 )
 from .stats import MannWhitney, mann_whitney, paired_wilcoxon, spearman, spearman_or_nan
+from .stepsize import (
+    LR_RULES,
+    STEP_RULES,
+    activation_learning_rates,
+    gradient_norm_summary,
+    initial_curvature_bound,
+    objective_curvature,
+    step_diagnostics,
+    stopping_gradient_norms,
+    train_step_rule,
+)
 from .sweeps import SweepConfig, SweepResult, critical_point_stats, initial_parameters, run_sweep
 from .training import TrainConfig, TrainResult, train
 
@@ -48,6 +59,16 @@ __all__ = [
     "FlatSharpComparison",
     "flat_sharp_comparison",
     "default_executor",
+    # step-size rules and stationarity at the stopping points
+    "LR_RULES",
+    "activation_learning_rates",
+    "initial_curvature_bound",
+    "stopping_gradient_norms",
+    "gradient_norm_summary",
+    "STEP_RULES",
+    "objective_curvature",
+    "train_step_rule",
+    "step_diagnostics",
     # probes, scores and statistics
     "hessian_eigenvector",
     "loss_along_direction",
