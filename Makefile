@@ -57,8 +57,11 @@ chromium:
 		exit 1; \
 	fi
 
+# make test: the suite on TEST_JOBS worker processes (pytest-xdist; a test file stays on one
+# worker, so the book's pipeline tests share one build)
+TEST_JOBS ?= auto
 test: lint chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
 
 bench: $(TEST_STAMP)
 	$(PY) benchmarks/bench_gradients.py
