@@ -883,6 +883,241 @@ if HAVE_NUMBA:
                     for w in range(nw):
                         G[j * h + k, w] += AU[w] * x
 
+    # ----- HSR Reg. in lanes: the per-network functions above with a lane axis last --------
+    @_ljit
+    def _forward_lanes(nw, TH, Xt, y, h, code, U, Z, A, F1, F2, F3, E, S, P):
+        """Per-sample arrays of the lanes' networks: A, F1, F2, F3 (N, h, L), E, S, P (N, L)
+        (e = p - y, s = p (1 - p), p = sigmoid(z)); see ``_forward``."""
+        N, d1 = Xt.shape
+        n1 = h * d1
+        for i in range(N):
+            for w in range(nw):
+                Z[w] = TH[n1, w]
+            Ai, F1i, F2i, F3i = A[i], F1[i], F2[i], F3[i]
+            for k in range(h):
+                for w in range(nw):
+                    U[w] = 0.0
+                for j in range(d1):
+                    x = Xt[i, j]
+                    for w in range(nw):
+                        U[w] += TH[j * h + k, w] * x
+                _act_lanes(nw, code, U, k, Ai, F1i, F2i, F3i, 3)
+                for w in range(nw):
+                    Z[w] += TH[n1 + 1 + k, w] * Ai[k, w]
+            yi = y[i]
+            for w in range(nw):
+                z = Z[w]
+                ez = _exp(-abs(z))
+                d = 1.0 / (1.0 + ez)
+                q = ez * d if z >= 0.0 else d
+                p = d if z >= 0.0 else ez * d
+                P[i, w] = p
+                E[i, w] = -q if yi == 1.0 else p
+                S[i, w] = p * q
+
+    @_ljit
+    def _backprop_lanes(nw, i, TH, Xt, h, A, F1, F2, F3, az, aa, av, aw, af1, out, T):
+        """Add sample i's chain rule to out (n, L); see ``_backprop_sample``. T (L,) scratch."""
+        d1 = Xt.shape[1]
+        n1 = h * d1
+        for w in range(nw):
+            out[n1, w] += az[w]
+        for k in range(h):
+            for w in range(nw):
+                wb = TH[n1 + 1 + k, w]
+                adj_a = aa[k, w] + az[w] * wb
+                adj_f1 = af1[k, w] + av[k, w] * wb
+                adj_f2 = aw[k, w] * wb
+                T[w] = adj_a * F1[i, k, w] + adj_f1 * F2[i, k, w] + adj_f2 * F3[i, k, w]
+                out[n1 + 1 + k, w] += (
+                    az[w] * A[i, k, w] + av[k, w] * F1[i, k, w] + aw[k, w] * F2[i, k, w]
+                )
+            for j in range(d1):
+                x = Xt[i, j]
+                for w in range(nw):
+                    out[j * h + k, w] += T[w] * x
+
+    @_ljit
+    def _g_lanes(nw, i, TH, Xt, h, A, F1, g):
+        d1 = Xt.shape[1]
+        n1 = h * d1
+        for j in range(d1):
+            x = Xt[i, j]
+            for k in range(h):
+                for w in range(nw):
+                    g[j * h + k, w] = x * TH[n1 + 1 + k, w] * F1[i, k, w]
+        for w in range(nw):
+            g[n1, w] = 1.0
+        for k in range(h):
+            for w in range(nw):
+                g[n1 + 1 + k, w] = A[i, k, w]
+
+    @_ljit
+    def _hessian_lanes(nw, TH, Xt, h, A, F1, F2, E, S, H, g, T):
+        """Closed-form Hessian of the lanes' networks into H (n, n, L); see ``_hessian``."""
+        N, d1 = Xt.shape
+        n1 = h * d1
+        n = H.shape[0]
+        for a in range(n):
+            for c in range(n):
+                for w in range(nw):
+                    H[a, c, w] = 0.0
+        for i in range(N):
+            _g_lanes(nw, i, TH, Xt, h, A, F1, g)
+            for a in range(n):
+                for w in range(nw):
+                    T[w] = S[i, w] * g[a, w]
+                for c in range(a, n):
+                    for w in range(nw):
+                        H[a, c, w] += T[w] * g[c, w]
+            for k in range(h):
+                for j in range(d1):
+                    rj = j * h + k
+                    xj = Xt[i, j]
+                    for l in range(j, d1):
+                        xl = Xt[i, l]
+                        for w in range(nw):
+                            wk = E[i, w] * TH[n1 + 1 + k, w] * F2[i, k, w]
+                            H[rj, l * h + k, w] += wk * xj * xl
+                    for w in range(nw):
+                        H[rj, n1 + 1 + k, w] += E[i, w] * F1[i, k, w] * xj
+        for a in range(n):
+            for c in range(a, n):
+                for w in range(nw):
+                    v = H[a, c, w] / N
+                    H[a, c, w] = v
+                    H[c, a, w] = v
+
+    @_ljit
+    def _trace_lanes(nw, TH, Xt, h, A, F1, F2, F3, E, S, P, out, scale, az, aa, av, aw, af1, T):
+        """Add ``scale * grad tr(H)`` (scale (L,)) to out (n, L); see ``_trace_direction``."""
+        N, d1 = Xt.shape
+        n1 = h * d1
+        for k in range(h):
+            for w in range(nw):
+                af1[k, w] = 0.0
+        for i in range(N):
+            c = 0.0
+            for j in range(d1):
+                c += Xt[i, j] * Xt[i, j]
+            for w in range(nw):
+                T[w] = 1.0  # A_i
+                az[w] = 0.0  # B_i
+            for k in range(h):
+                for w in range(nw):
+                    s = S[i, w]
+                    wb = TH[n1 + 1 + k, w]
+                    v = wb * F1[i, k, w]
+                    a = A[i, k, w]
+                    T[w] += a * a + c * v * v
+                    az[w] += c * wb * F2[i, k, w]
+                    aa[k, w] = scale[w] * 2.0 * s * a / N
+                    av[k, w] = scale[w] * 2.0 * s * c * v / N
+                    aw[k, w] = scale[w] * E[i, w] * c / N
+            for w in range(nw):
+                s = S[i, w]
+                az[w] = scale[w] * (s * (1.0 - 2.0 * P[i, w]) * T[w] + s * az[w]) / N
+            _backprop_lanes(nw, i, TH, Xt, h, A, F1, F2, F3, az, aa, av, aw, af1, out, T)
+
+    @_ljit
+    def _trace2_lanes(
+        nw, TH, Xt, h, A, F1, F2, F3, E, S, P, out, H, g, Hg, c2, az, aa, av, aw, af1, T, V
+    ):
+        """Add ``c2 * grad tr(H^2)`` (c2 (L,)) to out (n, L), H assembled; see
+        ``_trace2_direction``. V (L,) scratch."""
+        N, d1 = Xt.shape
+        n1 = h * d1
+        n = H.shape[0]
+        for i in range(N):
+            _g_lanes(nw, i, TH, Xt, h, A, F1, g)
+            for w in range(nw):
+                V[w] = 0.0  # g^T H g
+            for a in range(n):
+                for w in range(nw):
+                    T[w] = 0.0
+                for c in range(n):
+                    for w in range(nw):
+                        T[w] += H[a, c, w] * g[c, w]
+                for w in range(nw):
+                    Hg[a, w] = T[w]
+                    V[w] += T[w] * g[a, w]
+            for w in range(nw):
+                az[w] = 0.0  # tr(H M_i)
+            for k in range(h):
+                for w in range(nw):
+                    T[w] = 0.0  # q
+                    aw[k, w] = 0.0  # rr
+                    av[k, w] = 0.0  # hv
+                for j in range(d1):
+                    xj = Xt[i, j]
+                    for l in range(d1):
+                        xl = Xt[i, l]
+                        for w in range(nw):
+                            T[w] += xj * H[j * h + k, l * h + k, w] * xl
+                    for w in range(nw):
+                        aw[k, w] += xj * H[j * h + k, n1 + 1 + k, w]
+                        av[k, w] += Hg[j * h + k, w] * xj
+                for w in range(nw):
+                    sc = c2[w] * 2.0 / N
+                    s = S[i, w]
+                    e = E[i, w]
+                    q = T[w]
+                    rr = aw[k, w]
+                    wk = TH[n1 + 1 + k, w] * F2[i, k, w]
+                    az[w] += wk * q + 2.0 * F1[i, k, w] * rr
+                    aa[k, w] = sc * 2.0 * s * Hg[n1 + 1 + k, w]
+                    av[k, w] = sc * 2.0 * s * av[k, w]
+                    aw[k, w] = sc * e * q
+                    af1[k, w] = sc * 2.0 * e * rr
+            for w in range(nw):
+                sc = c2[w] * 2.0 / N
+                s = S[i, w]
+                az[w] = sc * (s * (1.0 - 2.0 * P[i, w]) * V[w] + s * az[w])
+            _backprop_lanes(nw, i, TH, Xt, h, A, F1, F2, F3, az, aa, av, aw, af1, out, T)
+
+    @_ljit
+    def _ws_lanes(nw, TH, Xt, y, h, code, out, out2, A, F1, F2, F3, E, S, P, H, g, Hg, v, m):
+        """grad lambda_WS (HSR Theorem 1, assembled tr(H^2) form) of the lanes' networks into
+        out (n, L); see ``_ws_direction``. Workspace: out2, g, Hg (n, L), A, F1, F2, F3
+        (N, h, L), E, S, P (N, L), H (n, n, L), v (6, L), m (4, h, L)."""
+        n = TH.shape[0]
+        U, Z, T, V, c1, c2 = v[0], v[1], v[2], v[3], v[4], v[5]
+        az = U
+        aa, av, aw, af1 = m[0], m[1], m[2], m[3]
+        _forward_lanes(nw, TH, Xt, y, h, code, U, Z, A, F1, F2, F3, E, S, P)
+        _hessian_lanes(nw, TH, Xt, h, A, F1, F2, E, S, H, g, T)
+        for w in range(nw):
+            T[w] = 0.0  # tr H
+            V[w] = 0.0  # tr H^2
+        for a in range(n):
+            for w in range(nw):
+                T[w] += H[a, a, w]
+            for c in range(n):
+                for w in range(nw):
+                    V[w] += H[a, c, w] * H[a, c, w]
+        r = math.sqrt(n - 1.0)
+        for w in range(nw):
+            m = T[w] / n
+            var = V[w] / n - m * m
+            tol = 64.0 * 2.220446049250313e-16 * max(V[w] / n, m * m)
+            sd = math.sqrt(var) if var > tol else 0.0
+            pos = sd > 0.0
+            sd1 = sd if pos else 1.0
+            c1[w] = (1.0 - r * m / sd1) / n if pos else 1.0 / n
+            c2[w] = r / (2.0 * sd1 * n) if pos else 0.0
+        for a in range(n):
+            for w in range(nw):
+                out[a, w] = 0.0
+                out2[a, w] = 0.0
+        _trace_lanes(nw, TH, Xt, h, A, F1, F2, F3, E, S, P, out, c1, az, aa, av, aw, af1, T)
+        _trace2_lanes(
+            nw, TH, Xt, h, A, F1, F2, F3, E, S, P, out2, H, g, Hg, c2, az, aa, av, aw, af1, T, V
+        )
+        for a in range(n):  # the tr(H^2) part only where c2 != 0 (as ``_ws_direction``)
+            for w in range(nw):
+                x = out[a, w]
+                out[a, w] = x + out2[a, w] if c2[w] != 0.0 else x
+
     @_ljit
     def _finish_lane(w, b, TH, theta, snapshots, n_iter, record_every):
         n = TH.shape[0]
@@ -951,6 +1186,22 @@ if HAVE_NUMBA:
         g0 = np.zeros(L)
         upd = np.zeros(L, dtype=np.bool_)
         stop = np.zeros(L, dtype=np.bool_)
+        REG = np.zeros(L, dtype=np.bool_)
+        # the lanes' HSR workspace (empty unless method == 1)
+        Lh = L if method == 1 else 0
+        D2 = np.empty((n, Lh))
+        wA = np.empty((N, h, Lh))
+        wF1 = np.empty((N, h, Lh))
+        wF2 = np.empty((N, h, Lh))
+        wF3 = np.empty((N, h, Lh))
+        wE = np.empty((N, Lh))
+        wS = np.empty((N, Lh))
+        wP = np.empty((N, Lh))
+        wH = np.empty((n, n, Lh))
+        wg = np.empty((n, Lh))
+        wHg = np.empty((n, Lh))
+        wv = np.empty((6, Lh))
+        wm = np.empty((4, h, Lh))
         # per-network scratch of the regularized methods (one lane at a time)
         th = np.empty(n)
         g = np.empty(n)
@@ -995,7 +1246,39 @@ if HAVE_NUMBA:
             for a in range(n):
                 for w in range(nw):
                     D[a, w] = G[a, w]
-            if method != 0:
+            if method == 1:  # HSR Reg. in the lanes
+                any_reg = False
+                for w in range(nw):
+                    REG[w] = tt[w] < reg_iters and tt[w] < max_iter
+                    any_reg = any_reg or REG[w]
+                if any_reg:
+                    _ws_lanes(
+                        nw,
+                        TH,
+                        Xt,
+                        y,
+                        h,
+                        code,
+                        D,
+                        D2,
+                        wA,
+                        wF1,
+                        wF2,
+                        wF3,
+                        wE,
+                        wS,
+                        wP,
+                        wH,
+                        wg,
+                        wHg,
+                        wv,
+                        wm,
+                    )
+                    for a in range(n):
+                        for w in range(nw):
+                            x = alpha * G[a, w] + beta * D[a, w]
+                            D[a, w] = x if REG[w] else G[a, w]
+            elif method != 0:
                 for w in range(nw):
                     if tt[w] < reg_iters and tt[w] < max_iter:
                         for a in range(n):
