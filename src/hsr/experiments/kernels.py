@@ -1187,9 +1187,11 @@ if HAVE_NUMBA:
         upd = np.zeros(L, dtype=np.bool_)
         stop = np.zeros(L, dtype=np.bool_)
         REG = np.zeros(L, dtype=np.bool_)
-        # the lanes' HSR workspace (empty unless method == 1)
-        Lh = L if method == 1 else 0
-        D2 = np.empty((n, Lh))
+        NT = np.empty(L)
+        D2 = np.empty((n, L))
+        D3 = np.empty((n, L))
+        # the per-sample workspace of the regularized methods (empty for plain GD)
+        Lh = L if method == 1 or method == 2 else 0
         wA = np.empty((N, h, Lh))
         wF1 = np.empty((N, h, Lh))
         wF2 = np.empty((N, h, Lh))
@@ -1197,31 +1199,11 @@ if HAVE_NUMBA:
         wE = np.empty((N, Lh))
         wS = np.empty((N, Lh))
         wP = np.empty((N, Lh))
-        wH = np.empty((n, n, Lh))
+        wH = np.empty((n, n, Lh if method == 1 else 0))
         wg = np.empty((n, Lh))
         wHg = np.empty((n, Lh))
         wv = np.empty((6, Lh))
         wm = np.empty((4, h, Lh))
-        # per-network scratch of the regularized methods (one lane at a time)
-        th = np.empty(n)
-        g = np.empty(n)
-        out = np.empty(n)
-        A = np.empty((N, h))
-        F1 = np.empty((N, h))
-        F2 = np.empty((N, h))
-        F3 = np.empty((N, h))
-        Es = np.empty(N)
-        S = np.empty(N)
-        P = np.empty(N)
-        H = np.empty((n, n))
-        gv = np.empty(n)
-        Hg = np.empty(n)
-        work = np.empty(n)
-        aa = np.empty(h)
-        av = np.empty(h)
-        aw = np.empty(h)
-        af1 = np.empty(h)
-        zk = np.zeros(h)
         for w in range(nw):
             net[w] = nxt
             for a in range(n):
@@ -1246,79 +1228,93 @@ if HAVE_NUMBA:
             for a in range(n):
                 for w in range(nw):
                     D[a, w] = G[a, w]
-            if method == 1:  # HSR Reg. in the lanes
-                any_reg = False
+            any_reg = False
+            if method != 0:
                 for w in range(nw):
                     REG[w] = tt[w] < reg_iters and tt[w] < max_iter
                     any_reg = any_reg or REG[w]
-                if any_reg:
-                    _ws_lanes(
-                        nw,
-                        TH,
-                        Xt,
-                        y,
-                        h,
-                        code,
-                        D,
-                        D2,
-                        wA,
-                        wF1,
-                        wF2,
-                        wF3,
-                        wE,
-                        wS,
-                        wP,
-                        wH,
-                        wg,
-                        wHg,
-                        wv,
-                        wm,
-                    )
-                    for a in range(n):
-                        for w in range(nw):
-                            x = alpha * G[a, w] + beta * D[a, w]
-                            D[a, w] = x if REG[w] else G[a, w]
-            elif method != 0:
+            if any_reg and method == 1:  # HSR Reg.: alpha g + beta grad lambda_WS
+                _ws_lanes(
+                    nw,
+                    TH,
+                    Xt,
+                    y,
+                    h,
+                    code,
+                    D2,
+                    D3,
+                    wA,
+                    wF1,
+                    wF2,
+                    wF3,
+                    wE,
+                    wS,
+                    wP,
+                    wH,
+                    wg,
+                    wHg,
+                    wv,
+                    wm,
+                )
+                for a in range(n):
+                    for w in range(nw):
+                        x = alpha * G[a, w] + beta * D2[a, w]
+                        D[a, w] = x if REG[w] else G[a, w]
+            elif any_reg and method == 2:  # Hessian Reg.: g + hw grad tr H
+                _forward_lanes(nw, TH, Xt, y, h, code, U, Z, wA, wF1, wF2, wF3, wE, wS, wP)
+                sc = wv[4]
                 for w in range(nw):
-                    if tt[w] < reg_iters and tt[w] < max_iter:
-                        for a in range(n):
-                            th[a] = TH[a, w]
-                            g[a] = G[a, w]
-                        _forward(th, Xt, y, h, code, A, F1, F2, F3, Es, S, P)
-                        _direction(
-                            method,
-                            th,
-                            Xt,
-                            y,
-                            h,
-                            code,
-                            g,
-                            A,
-                            F1,
-                            F2,
-                            F3,
-                            Es,
-                            S,
-                            P,
-                            out,
-                            H,
-                            gv,
-                            Hg,
-                            aa,
-                            av,
-                            aw,
-                            af1,
-                            zk,
-                            work,
-                            bias,
-                            alpha,
-                            beta,
-                            hw,
-                            rho,
-                            eta,
-                        )
-                        for a in range(n):
-                            D[a, w] = out[a]
+                    sc[w] = hw
+                for a in range(n):
+                    for w in range(nw):
+                        D2[a, w] = 0.0
+                _trace_lanes(
+                    nw,
+                    TH,
+                    Xt,
+                    h,
+                    wA,
+                    wF1,
+                    wF2,
+                    wF3,
+                    wE,
+                    wS,
+                    wP,
+                    D2,
+                    sc,
+                    wv[0],
+                    wm[0],
+                    wm[1],
+                    wm[2],
+                    wm[3],
+                    wv[2],
+                )
+                for a in range(n):
+                    for w in range(nw):
+                        x = D2[a, w] + G[a, w]
+                        D[a, w] = x if REG[w] else G[a, w]
+            elif any_reg and method == 3:  # A-SAM: grad L at theta + rho T^2 g / |T g|
+                for w in range(nw):
+                    NT[w] = 0.0
+                for a in range(n):
+                    isb = bias[a]
+                    for w in range(nw):
+                        t = 1.0 if isb else abs(TH[a, w]) + eta
+                        x = t * G[a, w]
+                        NT[w] += x * x
+                for w in range(nw):
+                    NT[w] = math.sqrt(NT[w])
+                for a in range(n):
+                    isb = bias[a]
+                    for w in range(nw):
+                        t = 1.0 if isb else abs(TH[a, w]) + eta
+                        nrm = NT[w]
+                        step = rho * t * t * G[a, w] / (nrm if nrm > 0.0 else 1.0)
+                        D3[a, w] = TH[a, w] + (step if nrm > 0.0 else 0.0)
+                _grad_lanes(nw, D3, Xt, y, h, code, D2, U, Z, E, AU, AL, F1L)
+                for a in range(n):
+                    for w in range(nw):
+                        D[a, w] = D2[a, w] if REG[w] else G[a, w]
             # a lane's update is finite iff sum_a (x_a - x_a) == 0, x = TH - lr D (else NaN)
             for w in range(nw):
                 BAD[w] = 0.0
@@ -1456,10 +1452,12 @@ if HAVE_NUMBA:
         same IEEE operations on its own network only (no fast-math, no reduction across
         lanes), so each network's results are bit-identical whatever the batch, its position,
         the chunking or the thread count. A network whose update is not finite stops where it
-        is (diverged); one that reaches ``max_iter`` is tested at its final point. Plain steps
-        (every step of ``baseline``, the steps after ``reg_iters``) are computed in the lanes;
-        the regularized directions of ``hsr``, ``hessian`` and ``asam`` by the per-network
-        functions, one lane at a time.
+        is (diverged); one that reaches ``max_iter`` is tested at its final point. Every
+        method runs in the lanes: plain steps (fused forward and gradient), HSR Reg.'s
+        closed-form grad lambda_WS (the Hessian as ``(n, n, lanes)``), Hessian Reg.'s grad tr H
+        and A-SAM's perturbed gradient; softplus and GELU call libm's ``log1p`` / ``erf``
+        inside the lane loops (those loops stay scalar), the other activations and the
+        exponentials vectorise.
         """
         B = theta.shape[0]
         nq = max(min(get_num_threads(), (B + W - 1) // W), 1)
