@@ -146,7 +146,7 @@ MIXED = dict(method="hsr", reg_iters=5)
 THETA = _mixed_theta()
 
 
-def _kernel(theta, method="baseline", nq=None, **kw):
+def _kernel(theta, method="baseline", nq=None, wmax=kernels.BLOCK, **kw):
     """Call the kernel on theta (rows = networks); returns every output."""
     cfg = dict(lr=LR, max_iter=MAX_ITER, tol=TOL, reg_iters=MAX_ITER, alpha=1.0, beta=0.05)
     cfg.update(kw)
@@ -183,7 +183,7 @@ def _kernel(theta, method="baseline", nq=None, **kw):
     if nq is None:
         kernels.train_kernel(th, *args)
     else:
-        kernels.train_lanes_kernel(nq, th, *args)
+        kernels.train_lanes_kernel(nq, wmax, th, *args)
     return {"theta": th, **out}
 
 
@@ -216,10 +216,11 @@ def test_reversed_batch_and_chunks_give_the_same_bits(whole):
         _assert_rows_equal(whole, _kernel(THETA[rows], **MIXED), rows)
 
 
-@pytest.mark.parametrize("nq", [1, 2, 3, 7])
-def test_any_number_of_queues_gives_the_same_bits(whole, nq):
-    """One queue per thread: 1, 2, 3 or 7 threads' worth of queues, run here on any machine."""
-    _assert_rows_equal(whole, _kernel(THETA, nq=nq, **MIXED), np.arange(B))
+@pytest.mark.parametrize("nq, wmax", [(1, 64), (2, 64), (3, 64), (7, 64), (1, 8), (2, 5), (1, 1)])
+def test_any_queues_and_block_width_give_the_same_bits(whole, nq, wmax):
+    """One queue per thread (1, 2, 3 or 7 threads' worth, on any machine) and blocks of 64, 8,
+    5 or 1 lanes: narrow blocks refill their lanes many times over the 37 networks."""
+    _assert_rows_equal(whole, _kernel(THETA, nq=nq, wmax=wmax, **MIXED), np.arange(B))
 
 
 def test_numba_threads_give_the_same_bits(whole):
@@ -246,7 +247,7 @@ def test_each_regularized_method_is_bit_identical_per_network(method):
     for b in (0, 5, 11):
         _assert_rows_equal(res, _kernel(theta[b : b + 1], **kw), [b])
     _assert_rows_equal(res, _kernel(theta[::-1], **kw), np.arange(12)[::-1])
-    _assert_rows_equal(res, _kernel(theta, nq=3, **kw), np.arange(12))
+    _assert_rows_equal(res, _kernel(theta, nq=3, wmax=3, **kw), np.arange(12))
 
 
 def test_snapshots_follow_the_contract(whole):

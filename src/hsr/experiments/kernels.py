@@ -654,11 +654,13 @@ if HAVE_NUMBA:
 # ----- lanes across networks: W networks in lock-step, SIMD over the lane axis ----------------
 #: float64 lanes of one AVX-512 register (two AVX2 registers)
 W = 8
-#: networks per block (lanes of the lane loops): LLVM vectorises a lane loop W wide and
-#: interleaves up to 4 such vectors, so a block of 4 W keeps every lane loop in its vector body
-#: (a block of W ran most small loops in their scalar remainder: 2.7 against 0.6 us per
-#: network-gradient, linear units, measured)
-BLOCK = 4 * W
+#: networks per block (the trip count of the lane loops). LLVM vectorises a lane loop W wide
+#: and interleaves up to 4 vectors, so a block of W would run most small loops in their scalar
+#: remainder (2.7 against 0.6 us per network-gradient at 4 W, linear units); and every lane
+#: loop has a fixed cost (trip-count and overlap checks), so wider blocks amortise it: per
+#: network, 8 W lanes took 0.55 us per plain gradient and 9-13 us per grad lambda_WS (d_h = 3)
+#: against 0.84-1.5 and 17 at 4 W; 16 W gained nothing more (measured on a loaded machine).
+BLOCK = 8 * W
 
 # exp(x) = 2^k exp(r), x = k ln2 + r, |r| <= ln2 / 2 (Cody-Waite, fdlibm's split of ln2);
 # exp(r) - 1 = r + r^2 P(r), P of degree 10 (SLEEF's xexp coefficients, relative error of the
@@ -1457,6 +1459,7 @@ if HAVE_NUMBA:
     @njit(cache=True, parallel=True, nogil=True)
     def train_lanes_kernel(
         nq,
+        wmax,
         theta,
         Xt,
         y,
@@ -1481,10 +1484,11 @@ if HAVE_NUMBA:
         gn,
         diverged,
     ):
-        """``train_kernel`` with the number of queues ``nq`` given (one per thread)."""
+        """``train_kernel`` with the number of queues ``nq`` (one per thread) and the block width
+        ``wmax`` (lanes per block) given."""
         for q in prange(nq):
             _lane_queue(
-                BLOCK,
+                wmax,
                 q,
                 nq,
                 theta,
@@ -1536,7 +1540,7 @@ if HAVE_NUMBA:
         """
         B = theta.shape[0]
         nq = max(min(get_num_threads(), (B + W - 1) // W), 1)
-        train_lanes_kernel(nq, theta, *args)
+        train_lanes_kernel(nq, BLOCK, theta, *args)
 
 
 GRADIENT_KINDS = {"trace": 0, "trace_squared": 1, "ws_upper": 2}
