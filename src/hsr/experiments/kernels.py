@@ -11,6 +11,15 @@ library's names, each direction (:func:`directions_kernel`) against the numpy re
 ``gradients_kernel`` is the numba engine of the public gradients (``engine="numba"``,
 registered by :mod:`hsr.experiments.engines`); ``tests/experiments/test_engines.py`` checks it
 against the numpy closed forms.
+
+:func:`train_kernel` (the training engine) runs networks in SIMD lanes: blocks of ``BLOCK``
+networks in lock-step, every per-network array lane-innermost, branch-free lane loops that
+LLVM vectorises (an exponential of its own, :func:`_exp`, since numba has no vector libm
+here), a lane refilled from its thread's queue when its network stops. Every lane does the
+same IEEE operations on its own network, so the results stay bit-identical per network;
+``tests/experiments/test_lanes.py`` checks that (alone, reversed, chunked, any queues and block
+widths, threads), the exponential against libm, and every method x activation against numpy.
+``train_kernel_scalar`` is the one-network-per-iteration kernel it replaced (benchmarks only).
 """
 
 from __future__ import annotations
@@ -687,7 +696,6 @@ _EXP_P = (
 )
 
 if HAVE_NUMBA:
-    from llvmlite import ir as _llvm_ir
     from numba import get_num_threads, types
     from numba.extending import intrinsic
 
@@ -701,7 +709,7 @@ if HAVE_NUMBA:
 
         def codegen(context, builder, signature, args):
             val = context.cast(builder, args[0], signature.args[0], types.int64)
-            return builder.bitcast(val, _llvm_ir.DoubleType())
+            return builder.bitcast(val, context.get_value_type(types.float64))
 
         return types.float64(bits), codegen
 
