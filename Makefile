@@ -13,6 +13,10 @@ NAMES   ?=
 ARGS    ?=
 # make book SCHEDULER=tcp://host:8786: every sweep and comparison on that dask cluster
 SCHEDULER ?=
+# compile the numba kernels once into numba's on-disk cache, before many processes need them
+WARM = @$(PY) -c 'import time; from hsr.experiments.engines import warm_up; t = time.perf_counter(); \
+	print("numba kernels ready" if warm_up() else "numba not installed: numpy engine", \
+	f"({time.perf_counter() - t:.1f} s)")'
 # notebooks run side by side (each its own kernel; a sweep two of them need is computed once)
 JOBS ?= 2
 RUN_ARGS = --profile $(PROFILE) --jobs $(JOBS) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(ARGS)
@@ -61,6 +65,7 @@ chromium:
 # worker, so the book's pipeline tests share one build)
 TEST_JOBS ?= auto
 test: lint chromium
+	$(WARM)
 	$(PY) -m pytest -n $(TEST_JOBS) --dist loadfile
 
 bench: $(TEST_STAMP)
@@ -74,10 +79,12 @@ $(BOOK_STAMP): pyproject.toml $(CONSTRAINTS) | $(PY)
 	touch $@
 
 book: $(BOOK_STAMP)
+	$(WARM)
 	$(HSR) run $(foreach n,$(NAMES),'$(n)') $(RUN_ARGS)
 	$(HSR) build
 
 run: $(BOOK_STAMP)
+	$(WARM)
 	$(HSR) run $(foreach n,$(NAMES),'$(n)') $(RUN_ARGS)
 
 build: $(BOOK_STAMP)

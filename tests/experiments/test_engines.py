@@ -137,3 +137,10 @@ def test_import_hsr_does_not_import_numba():
 def test_resolve_engine_checks_kind():
     with pytest.raises(ValueError, match="kind must be one of"):
         gradients.resolve_engine("auto", hsr.Net(2, 3), 1, 10, kind="hessian")
+
+
+def test_warm_up_compiles_the_training_and_gradient_kernels():
+    """``make test`` / ``make book`` warm numba's on-disk cache first (hsr.experiments.engines)."""
+    from hsr.experiments.engines import warm_up
+
+    assert warm_up() is True
