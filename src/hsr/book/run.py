@@ -253,8 +253,8 @@ def cmd_run(args) -> int:
                 parameters=params[nb.name],
                 kernel_name="python3",
                 language="python",
-                # quiet the kernel's own start-up warnings (one per notebook)
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                # quiet the kernel's own log (start-up warnings; an interrupt logged at shutdown)
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 cwd=str(root / "notebooks"),
                 progress_bar=False,
                 log_output=False,
