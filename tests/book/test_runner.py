@@ -837,3 +837,26 @@ def test_scheduler_is_checked_and_passed_to_every_notebook(root, fake, capsys, m
     rc = main(["run", "--root", str(root), "ws-fig02", "--scheduler", "tcp://127.0.0.1:9"])
     assert rc == 2 and len(fake.calls) == n_calls  # refused before any notebook ran
     assert "no dask scheduler answers there" in capsys.readouterr().err
+
+
+def test_start_order_puts_the_long_notebooks_first(tmp_path):
+    from hsr.book.run import start_order
+
+    names = ["calibration", "ws-fig02", "hsr-fig09", "activations", "robustness"]
+    log = tmp_path / "run-log.json"
+    # no log: the pages that are not figures first, each group in the given order
+    assert start_order(names, log) == [
+        "calibration", "activations", "robustness", "ws-fig02", "hsr-fig09",
+    ]  # fmt: skip
+    seconds = dict(zip(names, [20.0, 3.0, 5.0, 380.0, 160.0], strict=True))
+    log.write_text(json.dumps({"notebooks": {n: {"seconds": s} for n, s in seconds.items()}}))
+    assert start_order(names, log) == [
+        "activations", "robustness", "calibration", "hsr-fig09", "ws-fig02",
+    ]  # fmt: skip
+    assert start_order(names + ["ws-fig10"], log)[:3] == [
+        "calibration",
+        "activations",
+        "robustness",
+    ]
+    log.write_text("not json")
+    assert start_order(names, log)[0] == "calibration"

@@ -189,6 +189,26 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
+#: the figure pages' name prefixes; the other notebooks (calibration, activations, robustness,
+#: closed-form-cost) run grids of experiments and start first when notebooks run side by side
+FIGURE_PREFIXES = ("ws-", "hsr-", "landscape-")
+
+
+def start_order(names: list[str], run_log: Path) -> list[str]:
+    """The order in which ``hsr run --jobs`` starts ``names``: slowest first by the seconds
+    the run log (``run_log``) recorded for them, so that the long notebooks do not end up
+    running alone at the end; when the log lacks any of them, the pages that are not figures
+    (they run grids of sweeps) first, then the figures, each in the given order."""
+    seconds: dict = {}
+    if run_log.is_file():
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            nbs = json.loads(run_log.read_text(encoding="utf-8")).get("notebooks", {})
+            seconds = {n: float(e["seconds"]) for n, e in nbs.items() if n in names}
+    if len(seconds) == len(names):
+        return sorted(names, key=lambda n: -seconds[n])
+    return sorted(names, key=lambda n: n.startswith(FIGURE_PREFIXES))
+
+
 def cmd_run(args) -> int:
     root = root_from(args.root)
     available = list_notebooks(root)
@@ -316,7 +336,9 @@ def cmd_run(args) -> int:
                 # same sweep compute it once (the cache entry's lock)
                 print(f"hsr run: {total} notebooks, {jobs} at a time", flush=True)
                 pool = ThreadPoolExecutor(max_workers=jobs)
-                futures = {pool.submit(execute, nb): nb for nb in notebooks}
+                order = start_order([nb.name for nb in notebooks], out / RUN_LOG)
+                by_name = {nb.name: nb for nb in notebooks}
+                futures = {pool.submit(execute, by_name[n]): by_name[n] for n in order}
                 done_count = 0
                 try:
                     for fut in as_completed(futures):
