@@ -82,6 +82,7 @@ from .experiments import (
     initial_curvature_bound,
     initial_parameters,
     loss_along_direction,
+    loss_along_eigenvector,
     loss_rise_along_top_eigenvector,
     low_high_groups,
     macro_f1,
@@ -178,6 +179,7 @@ __all__ = [
     # experiments: probes, scores and statistics
     "hessian_eigenvector",
     "loss_along_direction",
+    "loss_along_eigenvector",
     "loss_rise_along_top_eigenvector",
     "decision_grid",
     "predict_labels",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import hsr
 from hsr import Net, hessian, hessian_eigenvector, loss
 from hsr.experiments.metrics import bayes_disagreement
 from hsr.experiments.probes import loss_rise_along_top_eigenvector
@@ -93,3 +94,23 @@ def test_loss_rise_bad_steps_and_side():
             loss_rise_along_top_eigenvector(net, pts, X, y, bad)
     with pytest.raises(ValueError, match="side must be 'mean' or 'max'"):
         loss_rise_along_top_eigenvector(net, pts, X, y, 1.0, side="min")
+
+
+def test_loss_along_eigenvector_is_the_line_through_each_point():
+    net, X, y, pts = _problem(act="gelu")
+    steps = np.linspace(-2, 2, 9)
+    for which in ("max", "min"):
+        lines = hsr.loss_along_eigenvector(net, pts, X, y, steps, which)
+        assert lines.shape == (pts.shape[0], 9)
+        for row, th in zip(lines, pts, strict=True):
+            _, v = hessian_eigenvector(net, th, X, y, which)
+            np.testing.assert_array_equal(row, hsr.loss_along_direction(net, th, X, y, v, steps))
+    bad = pts.copy()
+    bad[1, 0] = np.nan  # a diverged run: a row of NaN, the others unchanged
+    lines = hsr.loss_along_eigenvector(net, bad, X, y, steps)
+    assert np.all(np.isnan(lines[1])) and np.all(np.isfinite(lines[[0, 2, 3]]))
+    assert hsr.loss_along_eigenvector(net, pts[:0], X, y, steps).shape == (0, 9)
+    with pytest.raises(ValueError, match="which must be one of"):
+        hsr.loss_along_eigenvector(net, pts, X, y, steps, "mid")
+    with pytest.raises(ValueError, match="points must have shape"):
+        hsr.loss_along_eigenvector(net, pts[0], X, y, steps)

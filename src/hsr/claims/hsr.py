@@ -1274,6 +1274,16 @@ def hsr_fig11(
         "Baseline on >= 50%: partly"
     )
     values = dict(rise=rise, medians=med, frac=frac, lowest=lowest)
+    earlier_claim = Claim(
+        id="hsr-fig11",
+        paper="HSR",
+        figure="Fig. 11",
+        claim="HSR consistently reaches flat minima",
+        paper_reports=_FIG11_REPORTS,
+        measured=old_measured,
+        test=old_test,
+        verdict=old_verdict,
+    )
     if rises is None:  # the earlier reading alone
         sensitivity = series("share for holds", (0.75, 0.8, 0.9, 0.95, 1.0), 0.9, old_rule)
         if T >= 5:
@@ -1283,17 +1293,7 @@ def hsr_fig11(
                 1.0,
                 lambda sc: old_rule(0.9, int(round((1 - sc) * (T - 1) / 2))),
             )
-        claim = Claim(
-            id="hsr-fig11",
-            paper="HSR",
-            figure="Fig. 11",
-            claim="HSR consistently reaches flat minima",
-            paper_reports=_FIG11_REPORTS,
-            measured=old_measured,
-            test=old_test,
-            verdict=old_verdict,
-        )
-        return Outcome(_quoted(claim, sensitivity), values)
+        return Outcome(_quoted(earlier_claim, sensitivity), values)
 
     by_step, t0 = _rises_by_step(rises, step, methods)
     if list(by_step[t0]) != methods or next(iter(by_step[t0].values())).shape != (S,):
@@ -1338,12 +1338,8 @@ def hsr_fig11(
         t0,
         lambda t: (new_rule(t, tail)[0]["hsr"], new_rule(t, tail)[2]),
     )
-    claim = Claim(
-        id="hsr-fig11",
-        paper="HSR",
-        figure="Fig. 11",
-        claim="HSR consistently reaches flat minima",
-        paper_reports=_FIG11_REPORTS,
+    claim = replace(
+        earlier_claim,
         measured=measured,
         test=test,
         verdict=verdict,
@@ -1447,22 +1443,22 @@ def hsr_fig13(
         return f"A-SAM {a}, HSR Reg. {h}", v
 
     values = dict(saddles=saddles, n_runs=S)
+    earlier_claim = Claim(
+        id="hsr-fig13",
+        paper="HSR",
+        figure="Fig. 13",
+        claim="A-SAM can stop at a saddle; HSR does not",
+        paper_reports=_FIG13_REPORTS,
+        measured=old_measured,
+        test=old_test,
+        verdict=old_verdict,
+    )
     given = [x is not None for x in (along_max, along_min, loss0, in_group)]
     if any(given) and not all(given):
         raise ValueError("along_max, along_min, loss0 and in_group go together: give all four")
     if not all(given):  # the earlier reading alone
         sensitivity = series("saddle_rel", (1e-5, 1e-4, 1e-3, 1e-2, 1e-1), saddle_rel, rel_at)
-        claim = Claim(
-            id="hsr-fig13",
-            paper="HSR",
-            figure="Fig. 13",
-            claim="A-SAM can stop at a saddle; HSR does not",
-            paper_reports=_FIG13_REPORTS,
-            measured=old_measured,
-            test=old_test,
-            verdict=old_verdict,
-        )
-        return Outcome(_quoted(claim, sensitivity), values)
+        return Outcome(_quoted(earlier_claim, sensitivity), values)
 
     methods = list(lmin)
     amax = _method_arrays("along_max", along_max, methods, ndim=2)
@@ -1543,12 +1539,8 @@ def hsr_fig13(
         whis,
         lambda w: (fmt_pair(rule(w, clear_frac)), rule(w, clear_frac)[3]),
     )
-    claim = Claim(
-        id="hsr-fig13",
-        paper="HSR",
-        figure="Fig. 13",
-        claim="A-SAM can stop at a saddle; HSR does not",
-        paper_reports=_FIG13_REPORTS,
+    claim = replace(
+        earlier_claim,
         measured=measured,
         test=test,
         verdict=verdict,

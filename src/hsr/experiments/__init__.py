@@ -15,6 +15,7 @@ from .probes import (
     decision_grid,
     hessian_eigenvector,
     loss_along_direction,
+    loss_along_eigenvector,
     loss_rise_along_top_eigenvector,
 )
 from .stats import MannWhitney, mann_whitney, paired_wilcoxon, spearman, spearman_or_nan
@@ -72,6 +73,7 @@ __all__ = [
     # probes, scores and statistics
     "hessian_eigenvector",
     "loss_along_direction",
+    "loss_along_eigenvector",
     "loss_rise_along_top_eigenvector",
     "decision_grid",
     "boundary_length",

@@ -54,4 +54,3 @@ def warm_up() -> bool:
         train(net, theta, X, y, TrainConfig(method=m, engine="numba", max_iter=3, record_every=1))
     grad_ws_upper_bound(net, theta, X, y, engine="numba")
     return True
-

@@ -37,6 +37,7 @@ __all__ = [
     "boundary_length",
     "check_net",
     "check_data_named",
+    "loss_along_eigenvector",
     "loss_rise_along_top_eigenvector",
 ]
 
@@ -207,6 +208,42 @@ def boundary_length(prob: np.ndarray, xx: np.ndarray, yy: np.ndarray) -> float:
 
 
 # ----- sharpness and shape at many critical points (WS Figs. 3 and 4) -----------------------
+def loss_along_eigenvector(
+    net: Net, points: np.ndarray, X: np.ndarray, y: np.ndarray, steps, which: str = "max"
+) -> np.ndarray:
+    """The loss on the line through each point along the unit eigenvector of its largest
+    (``which="max"``) or smallest (``"min"``) Hessian eigenvalue (:func:`hessian_eigenvector`,
+    sign-fixed): ``L(theta_m + t v_m)`` for every step t (HSR Figs. 11 and 13, WS Figs. 3-4).
+
+    Parameters
+    ----------
+    net : Net
+    points : ndarray, shape (M, n)
+        M may be 0; a row that is not finite (a diverged run) gives a row of NaN.
+    X : ndarray, shape (N, d_in)
+    y : ndarray, shape (N,)
+    steps : ndarray, shape (T,)
+    which : {"max", "min"}
+
+    Returns
+    -------
+    ndarray, shape (M, T)
+    """
+    net = check_net(net)
+    pts = real_array("points", points)
+    if pts.ndim != 2 or pts.shape[1] != net.n_params:
+        raise ValueError(f"points must have shape (M, {net.n_params}), got {pts.shape}")
+    t = finite_vector("steps", steps, min_len=1)
+    if which not in _EIGEN_WHICH:
+        raise ValueError(f"which must be one of {_EIGEN_WHICH}, got {which!r}")
+    out = np.full((pts.shape[0], t.size), np.nan)
+    for i, th in enumerate(pts):
+        if np.all(np.isfinite(th)):
+            _, v = hessian_eigenvector(net, th, X, y, which)
+            out[i] = loss_along_direction(net, th, X, y, v, t)
+    return out
+
+
 def loss_rise_along_top_eigenvector(
     net: Net, points: np.ndarray, X: np.ndarray, y: np.ndarray, step, side: str = "mean"
 ) -> np.ndarray:
@@ -249,12 +286,9 @@ def loss_rise_along_top_eigenvector(
     if side not in ("mean", "max"):
         raise ValueError(f"side must be 'mean' or 'max', got {side!r}")
     ts = np.asarray(steps, dtype=float)
-    line = np.concatenate([-ts, [0.0], ts])  # one batched loss call per point
     S = ts.size
-    rise = np.zeros((pts.shape[0], S))
-    for i, th in enumerate(pts):
-        _, v = hessian_eigenvector(net, th, X, y)
-        L = loss_along_direction(net, th, X, y, v, line)
-        lo, mid, hi = L[:S], L[S], L[S + 1 :]
-        rise[i] = 0.5 * (lo + hi) - mid if side == "mean" else np.maximum(lo, hi) - mid
+    # one batched loss call per point: the steps -t, 0, +t along its top eigenvector
+    L = loss_along_eigenvector(net, pts, X, y, np.concatenate([-ts, [0.0], ts]))
+    lo, mid, hi = L[:, :S], L[:, S : S + 1], L[:, S + 1 :]
+    rise = 0.5 * (lo + hi) - mid if side == "mean" else np.maximum(lo, hi) - mid
     return rise[:, 0] if single else rise
