@@ -1326,17 +1326,16 @@ def hsr_fig11(
         f"smallest {tail:.0%} quantile of all methods: holds; both below Baseline's: partly; "
         "else does not hold"
     )
+
+    def hsr_stat(t, q, which):  # HSR Reg.'s median (0) or tail (1) and the verdict
+        r = new_rule(t, q)
+        return r[which]["hsr"], r[2]
+
     sensitivity = series(
-        "tail quantile",
-        (0.75, 0.8, 0.95, 1.0),
-        tail,
-        lambda q: (new_rule(t0, q)[1]["hsr"], new_rule(t0, q)[2]),
+        "tail quantile", (0.75, 0.8, 0.95, 1.0), tail, lambda q: hsr_stat(t0, q, 1)
     )
     sensitivity += series(
-        "step t of the loss rise",
-        tuple(by_step),
-        t0,
-        lambda t: (new_rule(t, tail)[0]["hsr"], new_rule(t, tail)[2]),
+        "step t of the loss rise", tuple(by_step), t0, lambda t: hsr_stat(t, tail, 0)
     )
     claim = replace(
         earlier_claim,
@@ -1524,20 +1523,18 @@ def hsr_fig13(
         "Reg.'s not: holds; the reverse: does not hold; else partly"
     )
 
-    def fmt_pair(tp_r):
-        return "A-SAM " + fmt(tp_r[1]["asam"]) + ", HSR Reg. " + fmt(tp_r[1]["hsr"])
+    def depths_at(w, cf):  # both points' fall ratios and the verdict
+        _, r, _, v = rule(w, cf)
+        return f"A-SAM {fmt(r['asam'])}, HSR Reg. {fmt(r['hsr'])}", v
 
     sensitivity = series(
-        "clear_frac",
-        (0.01, 0.02, 0.1, 0.2),
-        clear_frac,
-        lambda cf: (fmt_pair(rule(whis, cf)), rule(whis, cf)[3]),
+        "clear_frac", (0.01, 0.02, 0.1, 0.2), clear_frac, lambda cf: depths_at(whis, cf)
     )
     sensitivity += series(
         "whisker factor (inf: the most negative run)",
         (1.0, 3.0, float("inf")),
         whis,
-        lambda w: (fmt_pair(rule(w, clear_frac)), rule(w, clear_frac)[3]),
+        lambda w: depths_at(w, clear_frac),
     )
     claim = replace(
         earlier_claim,
