@@ -138,6 +138,29 @@ def test_editing_a_module_that_computes_the_entry_changes_its_key(tmp_path):
     assert code_fingerprint("compare", pkg) != code_fingerprint("compare")
 
 
+def test_a_module_inside_a_package_counts_in_the_key(tmp_path):
+    """A module split into a package keeps the cache honest: the key follows the package's
+    ``__init__`` and every submodule it imports, so editing one of them changes the key."""
+    pkg = _copy_package(tmp_path)
+    # turn experiments/groups.py into a package whose __init__ re-exports its submodule
+    src = (pkg / "experiments" / "groups.py").read_text()
+    (pkg / "experiments" / "groups.py").unlink()
+    (pkg / "experiments" / "groups").mkdir()
+    (pkg / "experiments" / "groups" / "impl.py").write_text(src.replace("from .", "from .."))
+    (pkg / "experiments" / "groups" / "__init__.py").write_text("from .impl import *  # noqa\n")
+    from hsr.experiments.cache import _closure
+
+    closure = _closure(pkg, "hsr.experiments.sweeps")
+    assert {"hsr.experiments.groups", "hsr.experiments.groups.impl"} <= set(closure)
+    key = cache_key("sweep", SMALL.to_dict(), pkg)
+    impl = pkg / "experiments" / "groups" / "impl.py"
+    impl.write_text(impl.read_text() + "\n# a fix inside the package\n")
+    assert cache_key("sweep", SMALL.to_dict(), pkg) != key
+    # a module that imports its own package ("from . import x") does not pull in the package's
+    # other re-exports: the sweep's key ignores a plot or a claim as before
+    assert "hsr.experiments.flat_sharp" not in closure
+
+
 def test_an_edited_module_is_not_served_a_stale_entry(tmp_path, monkeypatch):
     run_sweep(SMALL, cache_dir=tmp_path, quiet=True)
     assert len(list(tmp_path.glob("sweep-*.npz"))) == 1

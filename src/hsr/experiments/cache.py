@@ -78,17 +78,24 @@ def default_cache_dir() -> Path:
 
 # ----- what computed an entry -----------------------------------------------------------------
 def _module_file(package_dir: Path, module: str) -> Path | None:
+    """The source file of ``hsr.<...>`` under ``package_dir``: ``<name>.py`` for a module,
+    ``<name>/__init__.py`` for a package (whose own imports then bring in its submodules), or
+    None for a name that is no module of hsr (``from .m import some_function``)."""
     parts = module.split(".")[1:]
     if not parts:
         return None
     path = package_dir.joinpath(*parts)
     if path.with_suffix(".py").is_file():
         return path.with_suffix(".py")
-    return None  # a package (its __init__ only re-exports) or not part of hsr
+    if (path / "__init__.py").is_file():
+        return path / "__init__.py"
+    return None
 
 
 def _closure(package_dir: Path, module: str) -> dict[str, bytes]:
-    """module -> source, for ``module`` and every hsr module it imports, transitively."""
+    """module -> source, for ``module`` and every hsr module or package it imports,
+    transitively (a package by its ``__init__``, and through it every submodule it imports;
+    the parent packages Python runs on the way, which only re-export, are not followed)."""
     from .._layers import imports_of
 
     seen: dict[str, bytes] = {}
@@ -100,6 +107,8 @@ def _closure(package_dir: Path, module: str) -> dict[str, bytes]:
             continue
         seen[mod] = path.read_bytes()
         for target, _ in imports_of(path, mod):
+            if mod.startswith(target + "."):
+                continue  # its own parent package ("from . import x" names it too)
             if target.startswith("hsr.") and target not in seen:
                 todo.append(target)
     return seen
