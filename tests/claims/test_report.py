@@ -128,12 +128,12 @@ def test_merge_claims_keeps_the_parts(tmp_path):
     row = claims.merge_claims([_part(1, "holds"), _part(2, "does not hold")], "x", "a; b")
     assert (row.id, row.paper, row.figure, row.claim) == ("x", "HSR", "Fig. 9", "a; b")
     assert row.verdict == "partly"
-    assert [p["verdict"] for p in row.parts] == ["holds", "does not hold"]
+    assert [p["verdict"] for p in row.statements] == ["holds", "does not hold"]
     assert "(part 1) m1 [holds]" in row.measured and "(part 2) m2 [does not hold]" in row.measured
     assert "t1" in row.test and "t2" in row.test
     path = report.record_claims("nb", [row], outdir=tmp_path)
     back = json.loads(path.read_text())[0]
-    assert back["parts"][1]["measured"] == "m2"
+    assert back["statements"][1]["measured"] == "m2"
     with pytest.raises(ValueError, match="one paper and figure"):
         claims.merge_claims([_part(1, "holds"), _part(2, "holds", "Fig. 2")], "x", "y")
     with pytest.raises(ValueError, match="at least one"):

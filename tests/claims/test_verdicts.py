@@ -60,7 +60,7 @@ def test_ws_fig11_width_raises_the_bound_or_not():
 def test_hsr_fig09_three_parts():
     ws = RNG.lognormal(0, 1, 1124)  # right-skewed
     t = verdicts.hsr_fig09(0.9 * ws, ws, n_seeds=3000)
-    assert [p["verdict"] for p in t.claim.parts] == ["holds", "holds", "holds"]
+    assert [p["verdict"] for p in t.claim.statements] == ["holds", "holds", "holds"]
     assert t.verdict == "holds" and t.values["flat"].size == t.values["sharp"].size == 113
     loose = verdicts.hsr_fig09(0.5 * ws, ws, n_seeds=3000)
     assert loose.values["tight"] == "partly" and loose.verdict == "partly"

@@ -115,7 +115,7 @@ def test_ws_fig05_two_dynamics_and_tracking():
     _row_ok(t, "ws-fig05")
     assert (t.values["dynamics"], t.values["tracks"], t.verdict) == ("holds",) * 3
     assert t.values["n_recorded"] == 100 and t.values["pct_track"] == 100.0
-    assert [p["claim"] for p in t.claim.parts] == [
+    assert [p["says"] for p in t.claim.statements] == [
         "two kinds of dynamics",
         "the bound tracks lambda_max",
     ]

@@ -279,7 +279,7 @@ def test_the_figure_2_rows():
     assert rate.verdict == "holds" and all(abs(s + 1) < 0.1 for s in rate.values["slopes"])
     assert lsc.landscape_rate(floor, runs, "b").verdict == "does not hold"
     dw = lsc.landscape_depth_width(good, runs, {1: good}, left, right, "a", 0.1, 0.9)
-    assert dw.verdict == "holds" and [p["verdict"] for p in dw.claim.parts] == ["holds"] * 2
+    assert dw.verdict == "holds" and [p["verdict"] for p in dw.claim.statements] == ["holds"] * 2
     for out in (conv, rate, dw):
         chosen = [s for s in out.claim.sensitivity if s["chosen"]]
         assert chosen and all(s["verdict"] == out.verdict for s in chosen)

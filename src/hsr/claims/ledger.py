@@ -30,6 +30,9 @@ __all__ = [
     "Claim",
     "Outcome",
     "Quote",
+    "Statement",
+    "UNCHECKABLE",
+    "STATEMENT_VERDICTS",
     "weaker",
     "fmt",
     "verdict_from_fraction",
@@ -51,6 +54,13 @@ VERDICTS = ("holds", "partly", "does not hold", "not tested at this scale")
 #: the paper's sample size) in a smaller run: counted apart in the ledger's summary
 UNTESTED = "not tested at this scale"
 
+#: the verdict of a statement of a quoted passage that no run can check (a judgement, no data):
+#: listed with the reason, never silently left out, and never counted as held or failed
+UNCHECKABLE = "not checkable"
+
+#: what a statement's verdict may be
+STATEMENT_VERDICTS = VERDICTS + (UNCHECKABLE,)
+
 #: the papers the ledger covers: the WS bound, HSR regularization, and Kiselev et al.'s
 #: loss-landscape convergence ("Unraveling the Hessian")
 PAPERS = ("WS", "HSR", "Landscape")
@@ -69,9 +79,11 @@ class Claim:
     """One row of the ledger. ``id``: stable key (e.g. ``ws-fig02-tight``); ``paper``: "WS" or
     "HSR"; ``figure``: e.g. "Fig. 2"; ``claim``: the paper's statement; ``paper_reports``:
     what the paper reports (text); ``measured``: what this run measured (text); ``test``:
-    the quantitative test and its threshold; ``verdict``: one of ``VERDICTS``; ``parts``:
-    for a compound claim (e.g. "tight bound; skewed; defines Flat and Sharp seeds"), the rows
-    of its parts as dicts (see :func:`merge_claims`), else empty.
+    the quantitative test and its threshold; ``verdict``: one of ``VERDICTS``, for a row with
+    statements :func:`combine_verdicts` of its checkable statements' verdicts (checked);
+    ``statements``: the statements the quoted passage makes, each with its own verdict
+    (:class:`Statement`, stored as dicts), in the order the passage makes them; empty for a row
+    that makes one statement only (the row is then its own statement).
 
     Optional, for a row that shows how it reads the paper: ``paper_says``: the sentence(s) of
     the paper the claim rests on, quoted verbatim, with paper and section; ``reading``: how
@@ -89,7 +101,7 @@ class Claim:
     measured: str
     test: str
     verdict: str
-    parts: tuple = ()
+    statements: tuple = ()
     paper_says: str = ""
     reading: str = ""
     sensitivity: tuple = ()
@@ -103,6 +115,75 @@ class Claim:
         for name in ("id", "figure", "claim", "measured", "test"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name):
                 raise ValueError(f"{name} must be a non-empty string")
+        if self.statements:
+            sts = [Statement(**st) if isinstance(st, dict) else st for st in self.statements]
+            if any(not isinstance(st, Statement) for st in sts):
+                raise ValueError("statements must be Statement objects or their dicts")
+            ids = [st.id for st in sts]
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"statements must have distinct ids, got {ids}")
+            checked = [st.verdict for st in sts if st.verdict != UNCHECKABLE]
+            combined = combine_verdicts(checked) if checked else UNTESTED
+            if self.verdict != combined:
+                raise ValueError(
+                    f"verdict {self.verdict!r} of {self.id} must combine its statements' "
+                    f"verdicts {checked} (combine_verdicts gives {combined!r})"
+                )
+            object.__setattr__(self, "statements", tuple(st.as_dict() for st in sts))
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a row's quoted passage, with its own verdict.
+
+    ``id``: a short key, unique within the row (``"asam-saddle"``); ``says``: the statement, in
+    the paper's words (a verbatim fragment of the row's quote where it has one); ``verdict``:
+    one of :data:`STATEMENT_VERDICTS`; ``measured``: this run's numbers, one line; ``test``: the
+    rule that decides it (how it reads the words, its thresholds); ``paper_reports``: what the
+    paper reports for it, if anything; ``why``: for a statement no run can check
+    (:data:`UNCHECKABLE`), why; ``sensitivity``: like :attr:`Claim.sensitivity`, for this
+    statement's thresholds.
+
+    >>> st = Statement("tight", "the bound is tight", "holds", measured="1.1", test="<= 1.5")
+    >>> st.verdict
+    'holds'
+    """
+
+    id: str
+    says: str
+    verdict: str
+    measured: str = ""
+    test: str = ""
+    paper_reports: str = ""
+    why: str = ""
+    sensitivity: tuple = ()
+
+    def __post_init__(self):
+        if self.verdict not in STATEMENT_VERDICTS:
+            raise ValueError(
+                f"verdict must be one of {list(STATEMENT_VERDICTS)}, got {self.verdict!r}"
+            )
+        for name in ("id", "says"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
+                raise ValueError(f"{name} must be a non-empty string")
+        if self.verdict == UNCHECKABLE:
+            if not self.why.strip():
+                raise ValueError(f"statement {self.id}: a statement not checkable needs why")
+        elif not (self.test.strip() and self.measured.strip()):
+            raise ValueError(f"statement {self.id}: a checked statement needs test and measured")
+        object.__setattr__(self, "sensitivity", tuple(dict(r) for r in self.sensitivity))
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "says": self.says,
+            "verdict": self.verdict,
+            "measured": self.measured,
+            "test": self.test,
+            "paper_reports": self.paper_reports,
+            "why": self.why,
+            "sensitivity": list(self.sensitivity),
+        }
 
 
 @dataclass(frozen=True)
@@ -218,13 +299,13 @@ def combine_verdicts(verdicts) -> str:
 def merge_claims(parts: list[Claim], id: str, claim: str) -> Claim:
     """One ledger row for a compound claim of FIGURES.md from the rows of its parts (same
     paper and figure): the measurements and tests are joined part by part, the verdict is
-    :func:`combine_verdicts` of theirs, and the parts are kept in ``parts``."""
+    :func:`combine_verdicts` of theirs, and each part becomes a :class:`Statement` (its id the
+    part's id, ``says`` its claim) in ``statements``."""
     parts = list(parts)
     if not parts:
         raise ValueError("parts must hold at least one Claim")
     if len({(c.paper, c.figure) for c in parts}) != 1:
         raise ValueError("parts must all be of one paper and figure")
-    keys = ("claim", "paper_reports", "measured", "test", "verdict")
     return Claim(
         id=id,
         paper=parts[0].paper,
@@ -236,7 +317,18 @@ def merge_claims(parts: list[Claim], id: str, claim: str) -> Claim:
         + "; the row: holds if every part holds, does not hold if none holds even partly, "
         "else partly",
         verdict=combine_verdicts(c.verdict for c in parts),
-        parts=tuple({k: getattr(c, k) for k in keys} for c in parts),
+        statements=tuple(
+            Statement(
+                id=c.id,
+                says=c.claim,
+                verdict=c.verdict,
+                measured=c.measured,
+                test=c.test,
+                paper_reports=c.paper_reports,
+                sensitivity=c.sensitivity,
+            )
+            for c in parts
+        ),
     )
 
 
