@@ -30,8 +30,11 @@ def test_an_upward_import_is_caught(tmp_path):
     claims.write_text(claims.read_text() + "\nimport matplotlib\n")
     core2 = tmp_path / "hsr" / "core" / "model.py"
     core2.write_text(core2.read_text() + "\nimport numba\n")
+    runtime = tmp_path / "hsr" / "experiments" / "runtime" / "parallel.py"
+    runtime.write_text(runtime.read_text() + "\nfrom ..training import train  # planted\n")
     found = violations(tmp_path)
-    assert len(found) == 4, found
+    assert len(found) == 5, found
+    assert any("runtime/parallel.py" in p and "hsr.experiments.training" in p for p in found)
     assert any("core/bounds.py" in p and "hsr.experiments" in p for p in found)
     assert any("experiments/groups.py" in p and "hsr.book" in p for p in found)
     assert any("claims/ledger.py" in p and "matplotlib" in p for p in found)

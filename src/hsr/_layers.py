@@ -32,6 +32,12 @@ ALLOWED_THIRD_PARTY = {
 #: modules at the package root every floor may import (leaves without imports of hsr)
 ROOT_LEAVES = {"hsr._version", "hsr._layers"}
 
+#: sub-packages that know nothing of their own floor beyond themselves: the experiments'
+#: runtime (executors, cache, files, progress, timing) runs any job it is handed and imports no
+#: experiment module; each maps to the hsr packages it may import besides itself (and the
+#: floors below its own)
+SELF_CONTAINED = {"hsr.experiments.runtime": ()}
+
 
 def floor_of(module: str) -> str | None:
     """The floor of ``hsr.<floor>....`` (``hsr`` itself counts as "claims"), else None."""
@@ -108,6 +114,21 @@ def violations(src: Path) -> list[str]:
                 elif FLOORS.index(tf) > level:
                     problems.append(f"{where}: {floor} imports {target} (floor {tf}, above it)")
                     seen.add(line)
+                else:
+                    for pkg, extra in SELF_CONTAINED.items():
+                        inside = module == pkg or module.startswith(pkg + ".")
+                        ok = (
+                            tf != floor
+                            or target == pkg
+                            or target.startswith(pkg + ".")
+                            or any(target == e or target.startswith(e + ".") for e in extra)
+                        )
+                        if inside and not ok:
+                            problems.append(
+                                f"{where}: {pkg} imports {target}: it runs any job it is "
+                                "handed and imports nothing else of its floor"
+                            )
+                            seen.add(line)
             elif top in sys.stdlib_module_names or top == "__future__":
                 continue
             elif allowed is not None and top not in allowed:

@@ -17,7 +17,7 @@ from hsr import (
     run_sweep,
     top_bottom_groups,
 )
-from hsr.experiments.parallel import default_executor
+from hsr.experiments.runtime.parallel import default_executor
 from hsr.experiments.sweeps import STAT_KEYS
 
 SMALL = SweepConfig(
@@ -120,7 +120,7 @@ def test_cache_roundtrip_and_force(tmp_path, small_sweep):
 
 def test_integer_and_float_settings_share_one_cache_key():
     from hsr import CompareConfig
-    from hsr.experiments.cache import cache_key
+    from hsr.experiments.runtime.cache import cache_key
 
     a = SweepConfig(init_low=-20, init_high=20, lr=4, dedup_k=3)
     b = SweepConfig(init_low=-20.0, init_high=20.0, lr=4.0, dedup_k=3.0)
@@ -129,7 +129,7 @@ def test_integer_and_float_settings_share_one_cache_key():
 
 
 def test_cache_dir_from_environment(tmp_path, monkeypatch):
-    from hsr.experiments.cache import default_cache_dir
+    from hsr.experiments.runtime.cache import default_cache_dir
 
     monkeypatch.setenv("HSR_CACHE_DIR", str(tmp_path / "c"))
     assert default_cache_dir() == tmp_path / "c"
@@ -370,7 +370,7 @@ def test_flat_sharp_comparison_refusals():
 def test_flat_sharp_setup_is_outside_the_cache_fingerprints():
     """The setup computes nothing new: no sweep or comparison entry's code fingerprint reads its
     module, so changing it keeps every cached entry (and the notebooks' cache keys)."""
-    from hsr.experiments.cache import COMPUTED_BY, PACKAGE_DIR, _closure
+    from hsr.experiments.runtime.cache import COMPUTED_BY, PACKAGE_DIR, _closure
 
     for kind, module in COMPUTED_BY.items():
         closure = _closure(PACKAGE_DIR, module)

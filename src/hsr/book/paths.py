@@ -2,7 +2,7 @@
 
 ``hsr run`` sets these variables for the notebooks it executes; a plain ``papermill`` run
 gets the defaults below. The sweep cache is shared by both: :func:`cache_dir` is
-:func:`hsr.experiments.cache.default_cache_dir` (``$HSR_CACHE_DIR``, else
+:func:`hsr.experiments.runtime.cache.default_cache_dir` (``$HSR_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/hsr``, else ``~/.cache/hsr``), so ``hsr run`` and ``papermill`` reuse the
 same cached sweeps unless ``--cache-dir`` says otherwise.
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..experiments.cache import default_cache_dir
+from ..experiments.runtime.cache import default_cache_dir
 
 __all__ = [
     "GENERATED",

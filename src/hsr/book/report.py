@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..claims.ledger import PAPERS, Claim, fmt
-from ..experiments.files import atomic_write_text
+from ..experiments.runtime.files import atomic_write_text
 from .paths import claims_dir, data_dir
 
 __all__ = ["glue", "record_claims", "gather_claims", "write_table", "claims_dir", "data_dir"]

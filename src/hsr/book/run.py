@@ -13,8 +13,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from ..experiments.files import atomic_write_text
-from ..experiments.parallel import SCHEDULER_ENV
+from ..experiments.runtime.files import atomic_write_text
+from ..experiments.runtime.parallel import SCHEDULER_ENV
 from .notebooks import (
     RUN_LOG,
     UsageError,

@@ -26,8 +26,8 @@ from ..core._checks import (
 )
 from ..experiments.groups import top_bottom_groups
 from ..experiments.methods import METHOD_LABELS
+from ..experiments.runtime.timing import growth_exponent
 from ..experiments.stats import paired_wilcoxon, spearman_or_nan, whisker_tip
-from ..experiments.timing import growth_exponent
 from .ledger import (
     UNTESTED,
     Claim,
@@ -631,7 +631,7 @@ def hsr_fig02(
 
     - faster: ``closed`` takes less time than "numerical" at every size of both panels:
       holds; at >= half of them: partly;
-    - growth: the log-log slope (:func:`hsr.experiments.timing.growth_exponent`) of
+    - growth: the log-log slope (:func:`hsr.experiments.runtime.timing.growth_exponent`) of
       ``growth`` is in [0.5, 1.5] against d_h and in [1.5, 2.5] against N: both holds, one
       partly.
     """

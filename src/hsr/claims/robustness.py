@@ -30,8 +30,8 @@ from ..core._checks import fraction, positive_values
 from ..core.activations import ACTIVATIONS
 from ..experiments.comparison import CompareConfig, run_comparison
 from ..experiments.groups import top_bottom_groups
-from ..experiments.parallel import executor_scope
-from ..experiments.progress import progress_bar
+from ..experiments.runtime.parallel import executor_scope
+from ..experiments.runtime.progress import progress_bar
 from ..experiments.stats import paired_wilcoxon
 from ..experiments.stepsize import gradient_norm_summary, stopping_gradient_norms
 from ..experiments.sweeps import SweepConfig, run_sweep

@@ -9,7 +9,6 @@ from .flat_sharp import FlatSharpComparison, flat_sharp_comparison
 from .groups import low_high_groups, remove_duplicates, top_bottom_groups
 from .methods import METHOD_LABELS, METHODS
 from .metrics import macro_f1, macro_f1_on, predict_labels
-from .parallel import default_executor
 from .probes import (
     boundary_length,
     decision_grid,
@@ -18,6 +17,7 @@ from .probes import (
     loss_along_eigenvector,
     loss_rise_along_top_eigenvector,
 )
+from .runtime.parallel import default_executor
 from .stats import MannWhitney, mann_whitney, paired_wilcoxon, spearman, spearman_or_nan
 from .stepsize import (
     LR_RULES,

@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .cache import ChunkStore, cache_key, cache_load, cache_lock, cache_save
 from .methods import METHODS
-from .parallel import chunk_spans, executor_scope, map_chunks, worker_count, worker_threads
+from .runtime.cache import ChunkStore, cache_key, cache_load, cache_lock, cache_save
+from .runtime.parallel import chunk_spans, executor_scope, worker_count, worker_threads
 from .sweeps import (
     SweepConfig,
     SweepResult,
@@ -19,7 +19,7 @@ from .sweeps import (
     critical_point_stats,
     from_parameters,
 )
-from .training import TrainConfig, history_from_snapshots
+from .training import TrainConfig, history_from_snapshots, train_chunks
 
 __all__ = ["CompareConfig", "ComparisonResult", "run_comparison"]
 
@@ -217,7 +217,7 @@ def _compare(
                 owners.append(m)
                 names.append(f"{m}-{a}-{b}")
         desc = f"compare x{len(cfg.methods)}"
-        results = map_chunks(tasks, ex, desc, quiet, sizes, store=store, names=names)
+        results = train_chunks(tasks, ex, desc, quiet, sizes, store=store, names=names)
     arrays = {}
     for m in cfg.methods:
         rs = [r for r, o in zip(results, owners, strict=True) if o == m]

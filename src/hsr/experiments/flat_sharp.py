@@ -3,8 +3,8 @@ methods retrained from them (HSR Sections VI-A and VI-B), from a notebook's para
 
 A module of its own, apart from :mod:`hsr.experiments.comparison`: the cache keys of sweeps and
 comparisons hash the source of the modules that compute them
-(:func:`hsr.experiments.cache.code_fingerprint`), and this one computes nothing new, so adding
-or changing it keeps every cached entry valid."""
+(:func:`hsr.experiments.runtime.cache.code_fingerprint`), and this one computes nothing new, so
+adding or changing it keeps every cached entry valid."""
 
 from __future__ import annotations
 

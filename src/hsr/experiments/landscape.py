@@ -39,8 +39,8 @@ from .mlp import (
     loss_and_grad_unchecked,
     per_sample_losses_unchecked,
 )
-from .progress import progress_bar
-from .timing import growth_exponent
+from .runtime.progress import progress_bar
+from .runtime.timing import growth_exponent
 
 __all__ = [
     "AdamState",
@@ -382,7 +382,7 @@ def run_landscape_grid(
     recomputes. ``chunk`` (orderings per vectorised block) does not enter the key: it changes
     only the summation order.
     """
-    from .cache import cache_key, cache_load, cache_lock, cache_save
+    from .runtime.cache import cache_key, cache_load, cache_lock, cache_save
 
     if not isinstance(cfg, LandscapeConfig):
         raise ValueError(f"cfg must be a LandscapeConfig, got {type(cfg).__name__}")

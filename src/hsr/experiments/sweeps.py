@@ -26,12 +26,12 @@ from ..core._checks import one_of, positive
 from ..core.bounds import bounds_from_forward
 from ..core.hessian import assemble_hessian
 from ..core.model import Forward, Net
-from .cache import ChunkStore, cache_key, cache_load, cache_lock, cache_save
 from .data import two_gaussians
 from .groups import DEDUP_PROCEDURES, remove_duplicates
 from .metrics import macro_f1, predict_labels
-from .parallel import chunk_spans, executor_scope, map_chunks, worker_count, worker_threads
-from .training import TrainConfig
+from .runtime.cache import ChunkStore, cache_key, cache_load, cache_lock, cache_save
+from .runtime.parallel import chunk_spans, executor_scope, worker_count, worker_threads
+from .training import TrainConfig, train_chunks
 
 __all__ = [
     "STAT_KEYS",
@@ -313,7 +313,7 @@ def run_sweep(
     seeds per task; ``cache_dir``: folder of the cache (default: ``$HSR_CACHE_DIR``, else
     ``~/.cache/hsr``; ``False`` disables it); ``force``: recompute even if cached;
     ``quiet``: no progress bar. Finished chunks are cached as they arrive: an interrupted
-    call, made again, resumes from them (:mod:`hsr.experiments.cache`).
+    call, made again, resumes from them (:mod:`hsr.experiments.runtime.cache`).
     """
     cfg = configure(SweepConfig, config, overrides, "sweep")
     if chunk_size is not None:
@@ -346,7 +346,7 @@ def _sweep(cfg, key, executor, chunk_size, cache_dir, force, quiet) -> SweepResu
         ]
         sizes = [b - a for a, b in spans]
         names = [f"{a}-{b}" for a, b in spans]
-        results = map_chunks(
+        results = train_chunks(
             tasks, ex, f"sweep h={cfg.d_hidden}", quiet, sizes, store=store, names=names
         )
     theta = np.concatenate([r.theta for r in results])

@@ -32,7 +32,8 @@ from ..core.hessian import assemble_hessian
 from ..core.model import Forward, Net
 from ..core.traces import TRACE_SQUARED_METHODS
 from .methods import METHOD_CODES, METHOD_LABELS, METHODS
-from .progress import progress_bar
+from .runtime.parallel import map_chunks, set_worker_threads
+from .runtime.progress import progress_bar
 
 __all__ = [
     "METHODS",
@@ -42,6 +43,10 @@ __all__ = [
     "TrainResult",
     "train",
     "bias_mask",
+    "train_chunk",
+    "train_chunks",
+    "result_to_arrays",
+    "result_from_arrays",
 ]
 
 ENGINES = ("auto", "numba", "numpy")
@@ -412,4 +417,50 @@ def train(
         diverged=out(diverged.astype(bool)),
         history=history,
         config={**cfg.to_dict(), "engine": engine},
+    )
+
+
+# ----- one chunk of a sweep or comparison, for the runtime's workers -------------------------
+_RESULT_ARRAYS = ("theta", "converged", "n_iter", "grad_norm0", "grad_norm", "diverged")
+
+
+def train_chunk(args) -> TrainResult:
+    """Worker of :func:`hsr.experiments.runtime.parallel.map_chunks`: train one chunk of
+    networks (top-level so that it pickles). ``args``: ``(net_args, theta0 (b, n), X, y,
+    cfg_dict, threads)``; returns the chunk's :class:`TrainResult`."""
+    net_args, theta0, X, y, cfg_dict, threads = args
+    set_worker_threads(threads)
+    return train(Net(*net_args), theta0, X, y, TrainConfig(**cfg_dict))
+
+
+def result_to_arrays(res: TrainResult) -> tuple[dict, dict]:
+    """A :class:`TrainResult` as ``(arrays, meta)`` for the chunk store."""
+    arrays = {k: getattr(res, k) for k in _RESULT_ARRAYS}
+    arrays.update({f"hist_{k}": v for k, v in res.history.items()})
+    return arrays, {"config": res.config}
+
+
+def result_from_arrays(arrays: dict, meta: dict) -> TrainResult:
+    """The :class:`TrainResult` back from :func:`result_to_arrays`."""
+    history = {k[5:]: v for k, v in arrays.items() if k.startswith("hist_")}
+    return TrainResult(
+        **{k: arrays[k] for k in _RESULT_ARRAYS}, history=history, config=meta.get("config", {})
+    )
+
+
+def train_chunks(tasks, executor, desc: str, quiet: bool, sizes, store=None, names=None):
+    """:func:`train_chunk` over ``tasks`` on ``executor`` through the runtime
+    (:func:`~hsr.experiments.runtime.parallel.map_chunks`), each finished chunk saved in
+    ``store`` as it arrives; the chunks' :class:`TrainResult` in order."""
+    return map_chunks(
+        train_chunk,
+        tasks,
+        executor,
+        desc,
+        quiet,
+        sizes,
+        store=store,
+        names=names,
+        encode=result_to_arrays,
+        decode=result_from_arrays,
     )

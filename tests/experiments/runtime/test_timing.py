@@ -2,7 +2,7 @@
 
 import pytest
 
-from hsr.experiments.timing import growth_exponent, median_time
+from hsr.experiments.runtime.timing import growth_exponent, median_time
 
 
 def test_median_time_counts_calls():

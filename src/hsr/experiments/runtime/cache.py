@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._version import __version__
+from ..._version import __version__
 from .files import atomic_path
 
 __all__ = [
@@ -54,7 +54,7 @@ __all__ = [
 CACHE_FORMAT = 4
 
 #: the package's source folder, whose modules :func:`code_fingerprint` hashes
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
 
 #: the module that computes each kind of entry
 COMPUTED_BY = {
@@ -80,7 +80,7 @@ def default_cache_dir() -> Path:
 def _module_file(package_dir: Path, module: str) -> Path | None:
     """The source file of ``hsr.<...>`` under ``package_dir``: ``<name>.py`` for a module,
     ``<name>/__init__.py`` for a package (whose own imports then bring in its submodules), or
-    None for a name that is no module of hsr (``from .m import some_function``)."""
+    None for a name that is no module of hsr (``from ..m import some_function``)."""
     parts = module.split(".")[1:]
     if not parts:
         return None
@@ -96,7 +96,7 @@ def _closure(package_dir: Path, module: str) -> dict[str, bytes]:
     """module -> source, for ``module`` and every hsr module or package it imports,
     transitively (a package by its ``__init__``, and through it every submodule it imports;
     the parent packages Python runs on the way, which only re-export, are not followed)."""
-    from .._layers import imports_of
+    from ..._layers import imports_of
 
     seen: dict[str, bytes] = {}
     todo = [module]

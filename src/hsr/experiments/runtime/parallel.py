@@ -1,19 +1,23 @@
-"""Chunks of networks through any ``concurrent.futures.Executor``, resumable.
+"""Chunks of work through any ``concurrent.futures.Executor``, resumable.
 
-The sweeps and comparisons cut their networks into chunks and train each chunk in a worker
-(:func:`train_chunk`). Each network's arithmetic is independent of the others, so results are
-bit-identical whatever the executor and chunking. The executor, when the caller gives none
+The runtime knows no experiment: an experiment cuts its work into chunks and hands
+:func:`map_chunks` a top-level worker function and its tasks (the sweeps and comparisons hand it
+:func:`hsr.experiments.training.train_chunk`, one chunk of networks to train). Each network's
+arithmetic is independent of the others, so results are bit-identical whatever the executor and
+chunking. The executor, when the caller gives none
 (:func:`executor_scope`): a dask cluster when ``$HSR_SCHEDULER`` names its scheduler (what
 ``hsr run --scheduler ADDRESS`` sets for every notebook), else a ``forkserver`` process pool
 over the machine's cores with one numba thread per worker. A dask ``client.get_executor()``
 works as it is.
 
-Every finished chunk goes to the entry's :class:`~hsr.experiments.cache.ChunkStore` as soon as
-it arrives, so an interrupted run loses no finished chunk: the same call made again resumes.
+Every finished chunk goes to the entry's :class:`~hsr.experiments.runtime.cache.ChunkStore` as
+soon as it arrives (through the experiment's ``encode``/``decode`` pair), so an interrupted run
+loses no finished chunk: the same call made again resumes.
 
-The workers run only this module's :func:`train_chunk`, never the caller's code, so they need
-not import the caller's main module: a script that calls :func:`hsr.run_sweep` at module level
-(without ``if __name__ == "__main__":``) or a script piped to ``python -`` works.
+The workers run only the worker function, a module-level function of the package, never the
+caller's code, so they need not import the caller's main module: a script that calls
+:func:`hsr.run_sweep` at module level (without ``if __name__ == "__main__":``) or a script
+piped to ``python -`` works.
 """
 
 from __future__ import annotations
@@ -25,60 +29,34 @@ import os
 import sys
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 
-import numpy as np
-
-from ..core._checks import positive
-from ..core.model import Net
+from ...core._checks import positive
 from .cache import ChunkStore
 from .progress import progress_bar
-from .training import TrainConfig, TrainResult, train
 
 __all__ = [
     "SCHEDULER_ENV",
-    "train_chunk",
+    "set_worker_threads",
     "chunk_spans",
     "map_chunks",
     "default_executor",
     "executor_scope",
     "worker_threads",
     "worker_count",
-    "result_to_arrays",
-    "result_from_arrays",
 ]
 
 #: the environment variable naming a dask scheduler for every sweep and comparison
 SCHEDULER_ENV = "HSR_SCHEDULER"
 
-_RESULT_ARRAYS = ("theta", "converged", "n_iter", "grad_norm0", "grad_norm", "diverged")
-
-
-def train_chunk(args) -> TrainResult:
-    """Worker: train one chunk of networks (top-level so that it pickles). ``args``:
-    ``(net_args, theta0, X, y, cfg_dict, threads)``; returns the chunk's :class:`TrainResult`."""
-    net_args, theta0, X, y, cfg_dict, threads = args
-    if threads is not None:
-        try:
-            import numba
-
-            numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-        except ImportError:
-            pass
-    return train(Net(*net_args), theta0, X, y, TrainConfig(**cfg_dict))
-
-
-def result_to_arrays(res: TrainResult) -> tuple[dict, dict]:
-    """A :class:`TrainResult` as ``(arrays, meta)`` for the chunk store."""
-    arrays = {k: getattr(res, k) for k in _RESULT_ARRAYS}
-    arrays.update({f"hist_{k}": v for k, v in res.history.items()})
-    return arrays, {"config": res.config}
-
-
-def result_from_arrays(arrays: dict, meta: dict) -> TrainResult:
-    """The :class:`TrainResult` back from :func:`result_to_arrays`."""
-    history = {k[5:]: v for k, v in arrays.items() if k.startswith("hist_")}
-    return TrainResult(
-        **{k: arrays[k] for k in _RESULT_ARRAYS}, history=history, config=meta.get("config", {})
-    )
+def set_worker_threads(threads: int | None) -> None:
+    """In a worker: run numba's parallel kernels on ``threads`` threads (None: numba's
+    default; nothing without numba). :func:`worker_threads` says how many a pool's workers get."""
+    if threads is None:
+        return
+    try:
+        import numba
+    except ImportError:
+        return
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
 
 
 #: the default chunk holds at least this many networks (or an even share per worker, if
@@ -164,7 +142,7 @@ def worker_count(executor) -> int:
 @contextlib.contextmanager
 def _workers_skip_main():
     """While workers start, hide the caller's main module from multiprocessing, so that the
-    workers (which run only :func:`train_chunk`) do not re-run the caller's script."""
+    workers (which run only the package's worker function) do not re-run the caller's script."""
     main = sys.modules.get("__main__")
     if main is None:
         yield
@@ -180,6 +158,7 @@ def _workers_skip_main():
 
 
 def map_chunks(
+    fn,
     tasks,
     executor: Executor,
     desc: str,
@@ -187,20 +166,28 @@ def map_chunks(
     sizes,
     store: ChunkStore | None = None,
     names=None,
-) -> list[TrainResult]:
-    """Run :func:`train_chunk` over ``tasks`` (results in order), with a progress bar over
-    networks. With a ``store``, chunk ``i`` is saved as ``names[i]`` the moment it arrives,
-    and chunks saved by an earlier, interrupted run of the same call are loaded, not run."""
+    encode=None,
+    decode=None,
+) -> list:
+    """``[fn(task) for task in tasks]`` on ``executor`` (results in order), with a progress bar
+    over ``sizes`` (e.g. networks per chunk). ``fn`` must be a module-level function (it is
+    pickled to the workers). With a ``store``, chunk ``i``'s result is saved as ``names[i]``
+    (``encode(result) -> (arrays, meta)``) the moment it arrives, and chunks saved by an
+    earlier, interrupted run of the same call are loaded (``decode(arrays, meta)``), not run."""
     if not isinstance(executor, Executor):
         raise ValueError(f"executor must be a concurrent.futures.Executor, got {executor!r}")
+    if not callable(fn):
+        raise ValueError(f"fn must be a module-level function, got {fn!r}")
+    if store is not None and (encode is None or decode is None):
+        raise ValueError("encode and decode must be given with a store")
     n = len(tasks)
     names = list(names) if names is not None else [str(i) for i in range(n)]
-    results: list[TrainResult | None] = [None] * n
+    results: list = [None] * n
     if store is not None:
         for i, name in enumerate(names):
             hit = store.load(name)
             if hit is not None:
-                results[i] = result_from_arrays(*hit)
+                results[i] = decode(*hit)
     todo = [i for i in range(n) if results[i] is None]
     bar = progress_bar(sum(sizes), desc, quiet=quiet, unit="net")
     bar.update(sum(sizes[i] for i in range(n) if results[i] is not None))
@@ -209,12 +196,12 @@ def map_chunks(
         hide = isinstance(executor, ProcessPoolExecutor)
         with _workers_skip_main() if hide else contextlib.nullcontext():
             for i in todo:
-                futures[executor.submit(train_chunk, tasks[i])] = i
+                futures[executor.submit(fn, tasks[i])] = i
         for fut in as_completed(futures):
             i = futures[fut]
             results[i] = fut.result()
             if store is not None:
-                store.save(names[i], *result_to_arrays(results[i]))
+                store.save(names[i], *encode(results[i]))
             bar.update(sizes[i])
     except BaseException as exc:
         for fut in futures:
@@ -229,9 +216,4 @@ def map_chunks(
     finally:
         bar.close()
     assert all(r is not None for r in results)
-    return results  # type: ignore[return-value]
-
-
-def concat(results: list[TrainResult], name: str) -> np.ndarray:
-    """One field of the chunks' results, concatenated in order."""
-    return np.concatenate([getattr(r, name) for r in results])
+    return results

@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 from hsr import SweepConfig, run_sweep
-from hsr.experiments import cache
-from hsr.experiments.cache import CacheWarning, ChunkStore, cache_key, code_fingerprint
+from hsr.experiments.runtime import cache
+from hsr.experiments.runtime.cache import CacheWarning, ChunkStore, cache_key, code_fingerprint
 
 SMALL = SweepConfig(
     n_seeds=12, max_iter=800, lr=2.0, tol=2e-2, n_train=30, n_test=60,
@@ -148,7 +148,7 @@ def test_a_module_inside_a_package_counts_in_the_key(tmp_path):
     (pkg / "experiments" / "groups").mkdir()
     (pkg / "experiments" / "groups" / "impl.py").write_text(src.replace("from .", "from .."))
     (pkg / "experiments" / "groups" / "__init__.py").write_text("from .impl import *  # noqa\n")
-    from hsr.experiments.cache import _closure
+    from hsr.experiments.runtime.cache import _closure
 
     closure = _closure(pkg, "hsr.experiments.sweeps")
     assert {"hsr.experiments.groups", "hsr.experiments.groups.impl"} <= set(closure)
