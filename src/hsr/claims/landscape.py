@@ -1,7 +1,7 @@
 """The tests of the landscape paper's claims (Kiselev et al.): the ledger rows
 ``landscape-convergence``, ``landscape-rate`` and ``landscape-depth-width`` from the curves of
 :func:`hsr.experiments.landscape.run_landscape_grid`, and ``landscape-theorem1``
-(:func:`landscape_theorem1`) from the exact G-term norms of :mod:`hsr.experiments.gterm`.
+(:func:`landscape_theorem1`) from the exact G-term norms of :mod:`hsr.core.landscape.gterm`.
 
 :func:`convergence_test`, :func:`rate_test` and :func:`order_test` apply the rules;
 :func:`landscape_convergence`, :func:`landscape_rate` and :func:`landscape_depth_width` return

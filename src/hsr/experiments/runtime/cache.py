@@ -60,7 +60,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[2]
 COMPUTED_BY = {
     "sweep": "hsr.experiments.sweeps",
     "compare": "hsr.experiments.comparison",
-    "landscape": "hsr.experiments.landscape",
+    "landscape": "hsr.experiments.landscape.protocol",
 }
 
 

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.hessian import hessian
-from ..core.model import Net
+from ..hessian import hessian
+from ..model import Net
 
 __all__ = [
     "per_sample_hessians",

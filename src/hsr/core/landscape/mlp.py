@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..core._checks import integer_at_least
+from .._checks import integer_at_least
 
 __all__ = [
     "init_mlp",

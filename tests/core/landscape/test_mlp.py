@@ -1,4 +1,5 @@
-"""The bias-free ReLU MLP (hsr.mlp) against JAX autodiff, finite differences and PyTorch's init."""
+"""The bias-free ReLU MLP (hsr.core.landscape.mlp) against JAX autodiff, finite differences and
+PyTorch's init."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 from oracle import jax, jnp  # float64 JAX, configured by the oracle module
 
-from hsr.experiments import mlp
+from hsr.core.landscape import mlp
 
 # (d_in, hidden, depth, K, N): smallest depth, N = 1, widths, the paper's deeper nets, K = 2
 CASES = [

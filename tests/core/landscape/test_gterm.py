@@ -1,7 +1,7 @@
-"""hsr.gterm against JAX autodiff (float64) and against the assembled P x P matrices.
+"""hsr.core.landscape.gterm against JAX autodiff (float64) and the assembled P x P matrices.
 
 The oracle below is written from the paper's definition of the network (bias-free, ReLU after
-every layer but the last, softmax cross-entropy), not from hsr.experiments.mlp.
+every layer but the last, softmax cross-entropy), not from hsr.core.landscape.mlp.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from conftest import assert_rel  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from hsr.experiments import gterm as gt  # noqa: E402
-from hsr.experiments.mlp import flatten, init_mlp, shapes_of  # noqa: E402
+from hsr.core.landscape import gterm as gt  # noqa: E402
+from hsr.core.landscape.mlp import flatten, init_mlp, shapes_of  # noqa: E402
 
 # (d_in, hidden, depth, K): L = depth + 2 weight layers
 NETS = [(3, 4, 0, 3), (5, 3, 1, 4), (2, 5, 2, 2), (4, 2, 3, 3)]
@@ -286,27 +286,11 @@ def test_sharp_example_validation():
         gt.sharp_example(3, 0.5, np.zeros(3))
 
 
-def test_lemma1_table_small():
-    from hsr.experiments.digits import load_digits_data
-
-    X, y = load_digits_data("sklearn8x8", 60)
-    rows = gt.lemma1_table(X, y, [3], [0, 1], epochs=1, seed=2)
-    assert [(r["h"], r["num_layers"], r["L"]) for r in rows] == [(3, 0, 2), (3, 1, 3)]
-    Mx = np.linalg.norm(X, axis=1).max()
-    for r in rows:
-        assert r["lemma1_rate"] == pytest.approx(r["L"] * (r["h"] * r["M"]) ** (2 * r["L"]))
-        assert r["g_max"] <= r["corrected_bound"] * (1 + 1e-12)
-        assert r["corrected_bound"] == pytest.approx(gt.corrected_bound(r["L"], Mx, r["M_W"]))
-        assert 0 <= r["g_median"] <= r["g_max"]
-    with pytest.raises(ValueError, match="grid"):
-        gt.lemma1_table(X, y, [], [1])
-
-
 @pytest.mark.parametrize("net", NETS[:3])
 def test_jacobian_and_full_hessian_by_finite_differences(net):
-    """Central differences of hsr.mlp's logits give J; of hsr.mlp's per-object gradient give
-    the full Hessian G-term + H-term (steps small enough to stay inside the ReLU region)."""
-    from hsr.experiments.mlp import forward, loss_and_grad, unflatten
+    """Central differences of hsr.core.landscape.mlp's logits give J; of its per-object gradient
+    give the full Hessian G-term + H-term (steps small enough to stay inside the ReLU region)."""
+    from hsr.core.landscape.mlp import forward, loss_and_grad, unflatten
 
     W, X, y = _net(*net, seed=7, N=3)
     shapes, theta = shapes_of(W), flatten(W)

@@ -1,4 +1,5 @@
-"""The Fig. 2 experiment of Kiselev et al. (hsr.landscape): eq. (1), Adam, orderings, the grid."""
+"""The Fig. 2 experiment of Kiselev et al. (hsr.experiments.landscape): eq. (1), Adam, orderings,
+the grid."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hsr.claims import landscape as lsc
+from hsr.core.landscape import mlp
 from hsr.experiments import landscape as ls
-from hsr.experiments import mlp
 
 
 def _losses(m, seed=0):
@@ -111,7 +112,7 @@ def test_adam_step_against_hand_computed_steps():
 
 
 def test_train_mlp_is_seeded_and_learns():
-    from hsr.experiments.digits import load_digits_data
+    from hsr.experiments.landscape.digits import load_digits_data
 
     X, y = load_digits_data("sklearn8x8", n=300)
     W0 = mlp.init_mlp(64, 16, 1, 10, np.random.default_rng([0, 16, 1]))
@@ -285,3 +286,20 @@ def test_the_figure_2_rows():
         assert chosen and all(s["verdict"] == out.verdict for s in chosen)
         assert out.claim.paper == "Landscape" and out.claim.paper_says.startswith("Landscape, ")
         assert out.claim.reading
+
+
+def test_lemma1_table_small():
+    from hsr.core.landscape import gterm as gt
+    from hsr.experiments.landscape.digits import load_digits_data
+
+    X, y = load_digits_data("sklearn8x8", 60)
+    rows = ls.lemma1_table(X, y, [3], [0, 1], epochs=1, seed=2)
+    assert [(r["h"], r["num_layers"], r["L"]) for r in rows] == [(3, 0, 2), (3, 1, 3)]
+    Mx = np.linalg.norm(X, axis=1).max()
+    for r in rows:
+        assert r["lemma1_rate"] == pytest.approx(r["L"] * (r["h"] * r["M"]) ** (2 * r["L"]))
+        assert r["g_max"] <= r["corrected_bound"] * (1 + 1e-12)
+        assert r["corrected_bound"] == pytest.approx(gt.corrected_bound(r["L"], Mx, r["M_W"]))
+        assert 0 <= r["g_median"] <= r["g_max"]
+    with pytest.raises(ValueError, match="grid"):
+        ls.lemma1_table(X, y, [], [1])

@@ -2,7 +2,7 @@
 
 Kiselev et al., "Unraveling the Hessian" (arXiv 2409.11995), Section 4 and Appendix A.1, in
 the notation of ``book/landscape.md``. The network has ``L`` weight matrices
-``W_1 (h_1, d), ..., W_L (K, h_{L-1})`` (``hsr.experiments.mlp``: ``L = depth + 2``); for one
+``W_1 (h_1, d), ..., W_L (K, h_{L-1})`` (``hsr.core.landscape.mlp``: ``L = depth + 2``); for one
 input x,
 
     x^(1) = x,  z^(p) = W_p x^(p),  x^(p+1) = relu(z^(p)),  z = z^(L)  (logits, K),
@@ -32,7 +32,7 @@ in (W_1, ..., W_L)); :func:`h_term` assembles it for small nets.
 Core floor: numpy only.
 
 >>> import numpy as np
->>> from hsr.experiments.mlp import init_mlp
+>>> from hsr.core.landscape.mlp import init_mlp
 >>> rng = np.random.default_rng(0)
 >>> W = init_mlp(5, 4, 1, 3, rng); X = rng.normal(size=(6, 5))
 >>> g = gterm_norm(W, X); g.shape
@@ -68,7 +68,6 @@ __all__ = [
     "lemma1_bound",
     "sharp_example",
     "paper_bound_fails",
-    "lemma1_table",
     "SQRT2",
 ]
 
@@ -83,7 +82,7 @@ def _checked(weights, X):
 
 
 def layer_inputs(weights: Sequence[np.ndarray], X: object) -> tuple[list, list, np.ndarray]:
-    """Forward quantities of every layer, from ``hsr.mlp``'s forward pass.
+    """Forward quantities of every layer, from ``hsr.core.landscape.mlp``'s forward pass.
 
     Returns ``(xs, masks, z)``: ``xs[p]`` the input ``x^(p+1)`` of weight layer ``p+1``,
     shape ``(N, d_p)`` (``xs[0] = X``); ``masks[p] = [z^(p+1) > 0]`` of hidden layer ``p+1``,
@@ -115,7 +114,7 @@ def backward_maps(weights: Sequence[np.ndarray], X: object) -> list[np.ndarray]:
 
 def jacobian(weights: Sequence[np.ndarray], X: object) -> np.ndarray:
     """Per-object Jacobian of the logits in all parameters: ``(N, K, P)``, ``J_p = G^(p) kron
-    x^(p)^T``, columns in ``hsr.experiments.mlp.flatten`` order (paper, Section 4: ``F = J``)."""
+    x^(p)^T``, columns in ``hsr.core.landscape.mlp.flatten`` order (paper, Section 4: ``F = J``)."""
     weights, X = _checked(weights, X)
     xs, masks, _ = layer_inputs(weights, X)
     maps = _backward_maps(weights, masks, X.shape[0])
@@ -302,59 +301,3 @@ def paper_bound_fails(L: int, M_x: object, M_W: object) -> np.ndarray:
     """Whether :func:`sharp_example` (G-term ``(L/2) M_x^2 M_W^(2L-2)``) exceeds Theorem 1's
     bound ``paper_bound(L, M_x, M_W)``: a boolean, broadcast over ``M_x``, ``M_W``."""
     return corrected_bound(L, M_x, M_W) > paper_bound(L, M_x, M_W)
-
-
-def lemma1_table(
-    X: object,
-    y: object,
-    hidden_grid: Sequence[int],
-    depth_grid: Sequence[int],
-    *,
-    epochs: int = 10,
-    lr: float = 1e-3,
-    batch_size: int = 64,
-    seed: int = 0,
-) -> list[dict]:
-    """Lemma 1 against trained networks: one row per (h, num_layers) of the grid.
-
-    Each network is trained as the authors do (``landscape.train_mlp``: Adam, PyTorch
-    init) on ``X (m, d)``, ``y (m,)``; then, on the same objects, the exact G-term norms
-    (``g_median``, ``g_mean``, ``g_max``), ``M = max |w_ij|``, ``M_W = max ||W_p||_2``,
-    Lemma 1's rate ``L (h M)^(2L)`` and bound, and our corrected bound with the measured
-    ``M_W`` and ``M_x = max |x_i|``. ``L = num_layers + 2`` weight layers.
-    """
-    from .landscape import train_mlp  # experiments floor: training
-
-    X = np.asarray(X, dtype=float)
-    hs = [int(h) for h in hidden_grid]
-    ds = [int(d) for d in depth_grid]
-    if not hs or not ds:
-        raise ValueError("hidden_grid and depth_grid must be non-empty")
-    Mx = float(np.linalg.norm(X, axis=1).max()) if X.ndim == 2 else float("nan")
-    rows = []
-    for h in hs:
-        for depth in ds:
-            W, history = train_mlp(
-                X, y, h, depth, lr=lr, batch_size=batch_size, epochs=epochs, seed=seed
-            )
-            g = gterm_norm(W, X)
-            L = len(W)
-            M = float(max(np.abs(w).max() for w in W))
-            MW = float(layer_norms(W).max())
-            rows.append(
-                dict(
-                    h=h,
-                    num_layers=depth,
-                    L=L,
-                    final_loss=float(history[-1]),
-                    g_median=float(np.median(g)),
-                    g_mean=float(g.mean()),
-                    g_max=float(g.max()),
-                    M=M,
-                    M_W=MW,
-                    lemma1_rate=float(L * (h * M) ** (2 * L)),
-                    lemma1_bound=float(lemma1_bound(L, h, M, Mx)),
-                    corrected_bound=float(corrected_bound(L, Mx, MW)),
-                )
-            )
-    return rows

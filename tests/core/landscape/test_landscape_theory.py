@@ -14,7 +14,7 @@ from conftest import assert_rel, make_problem  # noqa: E402
 from oracle import make_loss  # noqa: E402
 
 import hsr  # noqa: E402
-from hsr.experiments import landscape_theory as lt  # noqa: E402
+from hsr.core.landscape import theory as lt  # noqa: E402
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "gelu"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hsr.experiments.digits import DIGIT_SETS, balanced_order, load_digits_data
+from hsr.experiments.landscape.digits import DIGIT_SETS, balanced_order, load_digits_data
 
 
 @pytest.mark.parametrize("name", sorted(DIGIT_SETS))
