@@ -15,7 +15,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["series"]
+__all__ = ["series", "entry"]
 
 
 def _plain(v):
@@ -54,3 +54,15 @@ def series(knob: str, grid, chosen, rule) -> tuple[dict, ...]:
             )
         )
     return tuple(out)
+
+
+def entry(knob, value, statistic, verdict, chosen) -> dict:
+    """One point of a sensitivity series built by hand (values may be labels: a data set, a
+    seed), in the form :func:`series` gives."""
+    return {
+        "knob": knob,
+        "value": value,
+        "statistic": statistic,
+        "verdict": verdict,
+        "chosen": bool(chosen),
+    }

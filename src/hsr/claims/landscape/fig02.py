@@ -1,12 +1,11 @@
-"""The tests of the landscape paper's claims (Kiselev et al.): the ledger rows
-``landscape-convergence``, ``landscape-rate`` and ``landscape-depth-width`` from the curves of
-:func:`hsr.experiments.landscape.run_landscape_grid`, and ``landscape-theorem1``
-(:func:`landscape_theorem1`) from the exact G-term norms of :mod:`hsr.core.landscape.gterm`.
+"""Kiselev et al., Fig. 2: the tests of ledger rows ``landscape-convergence``,
+``landscape-rate`` and ``landscape-depth-width`` from the curves of
+:func:`hsr.experiments.landscape.run_landscape_grid`.
 
-:func:`convergence_test`, :func:`rate_test` and :func:`order_test` apply the rules;
-:func:`landscape_convergence`, :func:`landscape_rate` and :func:`landscape_depth_width` return
-the rows (:class:`~hsr.claims.ledger.Outcome`), with the paper's words (:data:`QUOTES`), the
-reading (:data:`READINGS`) and each threshold's sensitivity, for the Figure 2 page."""
+:func:`convergence_test`, :func:`rate_test` and :func:`order_test` apply the rules; the row
+functions return the rows (:class:`~hsr.claims.ledger.Outcome`) with the paper's words
+(:data:`QUOTES`), the reading (:data:`READINGS`) and each threshold's sensitivity.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +14,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..core._checks import integer_at_least, positive, real
-from ..experiments.landscape import fall_ratio, rank_correlation, rate_slope, window_mean
-from .ledger import (
+from ...experiments.landscape import fall_ratio, rank_correlation, rate_slope, window_mean
+from ..ledger import (
     Claim,
     Outcome,
     Quote,
@@ -26,23 +24,22 @@ from .ledger import (
     merge_claims,
     verdict_from_fraction,
 )
+from ..sensitivity import entry
 
 __all__ = [
     "QUOTES",
     "READINGS",
+    "FIG",
     "convergence_test",
     "rate_test",
     "order_test",
     "landscape_convergence",
     "landscape_rate",
     "landscape_depth_width",
-    "landscape_theorem1",
 ]
 
-FIG = "Fig. 2"
-
-#: the paper's words each row rests on (the rate row rests on two sentences)
-QUOTES = {
+#: the paper's words each row rests on (verbatim)
+QUOTES: dict[str, Quote] = {
     "landscape-convergence": Quote(
         "Landscape",
         "Section 7, Conclusion",
@@ -69,17 +66,10 @@ QUOTES = {
         "(see the right side). Conversely, increasing the hidden size results in a smaller "
         "difference between the loss functions (see the left side).",
     ),
-    "landscape-theorem1": Quote(
-        "Landscape",
-        "Section 4.1, Theorem 1",
-        "Consider a -layer fully connected neural network with ReLU activation function and "
-        "without bias terms, applied to solve a -label classification problem. Suppose the "
-        "following is satisfied: and for all layers in network and for all objects in the "
-        "dataset. Then, for any object the following inequality holds:",
-    ),
 }
 
-READINGS = {
+#: how each row's test reads them
+READINGS: dict[str, str] = {
     "landscape-convergence": "a limit cannot be observed in a finite run; its visible "
     "consequence is that the curve has no floor: it keeps falling through the last decade of k. "
     "The ratio of the curve's mean over [m/2, m) to its mean over [m/20, m/10) is about 0.1 for "
@@ -92,11 +82,10 @@ READINGS = {
     "the log plot) should rise with L and fall with h. With five nets a panel, rho >= 0.9 allows "
     "one adjacent swap; the paper's 'not substantial' is read as: the order, not the size of the "
     "gaps, is claimed.",
-    "landscape-theorem1": "H_i is the G-term J^T A J, as the paper defines it in Section 4 (the "
-    "H-term is dropped there), computed exactly; M_W and M_x are the smallest constants the "
-    "hypotheses allow. A theorem claims the inequality for every network and object, so a single "
-    "exact violation refutes it; random networks alone cannot confirm it.",
 }
+
+
+FIG = "Fig. 2"
 
 
 def _verdict_fraction(passes) -> tuple[float, str]:
@@ -154,17 +143,6 @@ def _range_text(values, digits: int = 2) -> str:
     return f"{fmt(min(values), digits)} to {fmt(max(values), digits)}"
 
 
-def _entry(knob, value, statistic, verdict, chosen) -> dict:
-    """One point of a sensitivity series (values may be labels: a data set, a seed)."""
-    return {
-        "knob": knob,
-        "value": value,
-        "statistic": statistic,
-        "verdict": verdict,
-        "chosen": bool(chosen),
-    }
-
-
 def landscape_convergence(
     nets: dict, runs: dict, main: str, fall_max: float = 0.5, k_small: int = 10
 ) -> Outcome:
@@ -180,11 +158,11 @@ def landscape_convergence(
     sens = []
     for t in sorted({0.2, 0.3, 0.5, 0.7, 0.9, float(fall_max)}):
         _, f, v = convergence_test(nets, t)
-        sens.append(_entry("fall_max", t, f"{f:.2f} of nets pass", v, t == fall_max))
+        sens.append(entry("fall_max", t, f"{f:.2f} of nets pass", v, t == fall_max))
     for name, R in runs.items():
         r, f, v = convergence_test(R, fall_max)
         stat = f"ratios {_range_text(r)}; {f:.2f} pass"
-        sens.append(_entry("dataset", name, stat, v, name == main))
+        sens.append(entry("dataset", name, stat, v, name == main))
     claim = Claim(
         id="landscape-convergence",
         paper="Landscape",
@@ -217,11 +195,11 @@ def landscape_rate(
             sl, f, v = rate_test(nets, fr, tl)
             stat = f"slopes {_range_text(sl, 3)}; {f:.2f} pass"
             chosen = (fr, tl) == (k_frac, slope_tol)
-            sens.append(_entry("k_frac, slope_tol", f"{fr}, {tl}", stat, v, chosen))
+            sens.append(entry("k_frac, slope_tol", f"{fr}, {tl}", stat, v, chosen))
     for name, R in runs.items():
         sl, f, v = rate_test(R, k_frac, slope_tol)
         stat = f"slopes {_range_text(sl, 3)}; {f:.2f} pass"
-        sens.append(_entry("dataset", name, stat, v, name == main))
+        sens.append(entry("dataset", name, stat, v, name == main))
     claim = Claim(
         id="landscape-rate",
         paper="Landscape",
@@ -259,17 +237,17 @@ def landscape_depth_width(
     sens = []
     for t in sorted({0.7, 0.8, 0.9, 1.0, float(rho_min)}):
         o = order_test(nets, left, right, k_frac, t)
-        sens.append(_entry("rho_min", t, o["text"], o["verdict"], t == rho_min))
+        sens.append(entry("rho_min", t, o["text"], o["verdict"], t == rho_min))
     for lo in sorted({0.0, 0.01, 0.1, 0.5, float(k_frac)}):
         o = order_test(nets, left, right, lo, rho_min)
         knob = "k window of the level"
-        sens.append(_entry(knob, f"k >= {lo} m", o["text"], o["verdict"], lo == k_frac))
+        sens.append(entry(knob, f"k >= {lo} m", o["text"], o["verdict"], lo == k_frac))
     for s, R in seed_runs.items():
         o = order_test(R, left, right, k_frac, rho_min)
-        sens.append(_entry("training seed", s, o["text"], o["verdict"], False))
+        sens.append(entry("training seed", s, o["text"], o["verdict"], False))
     for name, R in runs.items():
         o = order_test(R, left, right, k_frac, rho_min)
-        sens.append(_entry("dataset", name, o["text"], o["verdict"], name == main))
+        sens.append(entry("dataset", name, o["text"], o["verdict"], name == main))
     parts = [
         Claim(
             id="landscape-depth",
@@ -304,84 +282,3 @@ def landscape_depth_width(
         sensitivity=tuple(sens),
     )
     return Outcome(claim, od)
-
-
-# ----- the row of the Theorem 1 page ----------------------------------------------------------
-#: where the formulas of the quote come from (the extracted text lost them)
-_FORMULAS = (
-    "(the formulas, lost in the extracted text, are restored from the authors' paper/main.tex)"
-)
-
-
-def landscape_theorem1(
-    violations_random: int,
-    n_random: int,
-    violations_sharp: int,
-    n_sharp: int,
-    violations_corrected: int,
-    cex_L: int,
-    cex_a: float,
-    M_x: float,
-    cex_gterm: float,
-    cex_bound: float,
-) -> Outcome:
-    """Row ``landscape-theorem1``, "the Theorem 1 bound holds as stated" (Landscape Section 4.1,
-    Theorem 1), from counts of exact per-object G-term norms ||J^T A J||_2 above the paper's
-    bound: ``violations_random`` of ``n_random`` (random network, object) pairs and
-    ``violations_sharp`` of ``n_sharp`` sharp networks; ``violations_corrected`` counts the
-    cases above the corrected bound (L/2) M_x^2 M_W^(2L-2). The counterexample the row cites:
-    ``cex_L`` weight layers of spectral norm ``cex_a`` on an input of norm ``M_x``, exact G-term
-    norm ``cex_gterm`` against the paper's bound ``cex_bound``.
-
-    Test: a theorem is universal, so it holds if no tested pair exceeds the bound and does not
-    hold if one does (one counterexample refutes it). The sensitivity shows the verdict on each
-    family of networks alone. ``values``: ``n_violations``, ``corrected_note``."""
-    vr = integer_at_least("violations_random", violations_random, 0)
-    nr = integer_at_least("n_random", n_random, vr)
-    vs = integer_at_least("violations_sharp", violations_sharp, 0)
-    ns = integer_at_least("n_sharp", n_sharp, vs)
-    vc = integer_at_least("violations_corrected", violations_corrected, 0)
-    cex_L = integer_at_least("cex_L", cex_L, 1)
-    cex_a = positive("cex_a", cex_a)
-    M_x = positive("M_x", M_x)
-    cex_gterm, cex_bound = real("cex_gterm", cex_gterm), real("cex_bound", cex_bound)
-    n_viol = vr + vs
-    verdict = "holds" if n_viol == 0 else "does not hold"
-
-    def rule(n):
-        return "holds" if n == 0 else "does not hold"
-
-    knob = "networks tested"
-    sens = (
-        _entry(knob, "random networks", f"{vr} violations", rule(vr), False),
-        _entry(knob, "sharp networks", f"{vs} violations", rule(vs), False),
-        _entry(knob, "both", f"{n_viol} violations", verdict, True),
-    )
-    claim = Claim(
-        id="landscape-theorem1",
-        paper="Landscape",
-        figure="Thm. 1",
-        claim="the Theorem 1 bound holds as stated",
-        paper_reports="||H_i||_2 <= sqrt(2) L M_x^2 M_W^(2L) + sqrt(2) M_W^2 (M_W^(2L) - 1)"
-        "/(M_W^2 - 1) for any object, for a bias-free ReLU network with ||W_p||_2 <= M_W, "
-        "|x_i| <= M_x",
-        measured=f"{vr} of {nr} (random network, object) pairs and {vs} of {ns} sharp networks "
-        f"above the bound; counterexample L = {cex_L}, ||W_p|| = {fmt(float(cex_a), 3)}, |x| = "
-        f"{fmt(float(M_x), 3)}: G-term {fmt(cex_gterm, 4)} > bound {fmt(cex_bound, 4)}; corrected "
-        f"bound (L/2) M_x^2 M_W^(2L-2) never exceeded ({vc} violations) and attained",
-        test="exact per-object G-term norm ||J^T A J||_2 against the bound with M_W = max "
-        "||W_p||_2 and M_x = max |x_i|, on random networks (PyTorch init x scale) and the sharp "
-        "networks: holds if no pair exceeds the bound, else does not hold (one counterexample "
-        "refutes a theorem)",
-        verdict=verdict,
-        paper_says=f"{QUOTES['landscape-theorem1']} {_FORMULAS}",
-        reading=READINGS["landscape-theorem1"],
-        sensitivity=sens,
-    )
-    note = (
-        "The corrected bound of the chapter holds on every case and is attained by the sharp "
-        "networks."
-        if vc == 0
-        else f"The corrected bound FAILS on {vc} case(s): the proof is wrong."
-    )
-    return Outcome(claim, dict(n_violations=n_viol, corrected_note=note))
