@@ -87,3 +87,12 @@ def test_import_hsr_loads_no_optional_package():
     loaded = set(json.loads(out.stdout))
     assert {"numpy", "scipy", "hsr"} <= loaded
     assert loaded & OPTIONAL == set()
+
+
+def test_every_public_name_of_the_floors_is_flat():
+    """``hsr/__init__.py`` re-exports every public name of the first three floors' packages."""
+    import hsr
+
+    floors = set(hsr.core.__all__) | set(hsr.experiments.__all__) | set(hsr.claims.__all__)
+    assert floors - set(hsr.__all__) == set()
+    assert all(getattr(hsr, n) is not None for n in hsr.__all__)

@@ -10,7 +10,9 @@ gradient. The package has four floors, each importing only those below it
 * :mod:`hsr.claims` -- the ledger's rows, verdict rules and the tests of the papers' claims;
 * :mod:`hsr.book` -- paths, glue, plotting, pages and the ``hsr`` command (never imported here).
 
-Every public name of the first three floors is also here, flat: ``hsr.NAME``.
+Every public name of the first three floors' packages (``hsr.core.__all__``,
+``hsr.experiments.__all__``, ``hsr.claims.__all__``) is also here, flat: ``hsr.NAME``
+(tested); the modules below them keep more (e.g. :mod:`hsr.claims.ws` holds every WS row's test).
 
 >>> import numpy as np, hsr
 >>> net = hsr.Net(d_in=2, d_hidden=3, activation="sigmoid")
@@ -23,13 +25,38 @@ Every public name of the first three floors is also here, flat: ``hsr.NAME``.
 
 from . import claims, core, experiments
 from ._version import __version__
-from .claims import verdicts
-from .claims.robustness import one_at_a_time, run_activation, run_robustness
+from .claims import (
+    AGREEMENT,
+    PAPERS,
+    STATEMENT_VERDICTS,
+    UNCHECKABLE,
+    UNTESTED,
+    VERDICTS,
+    Claim,
+    ExpectedClaim,
+    Outcome,
+    Quote,
+    Statement,
+    check_ledger,
+    combine_verdicts,
+    expected_claims,
+    extra_claims,
+    fmt,
+    merge_claims,
+    paper_claims,
+    quotes,
+    verdict_from_count,
+    verdict_from_fraction,
+    verdict_from_pvalue,
+    verdicts,
+)
+from .claims.robustness import one_at_a_time, run_activation, run_activations, run_robustness
 from .core import (
     ACTIVATIONS,
     ENGINES,
     LAMBDA_MAX_METHODS,
     TRACE_SQUARED_METHODS,
+    Forward,
     Net,
     NormBounds,
     WSBounds,
@@ -60,7 +87,10 @@ from .core import (
     ws_upper_bound,
 )
 from .experiments import (
+    LR_RULES,
+    METHOD_LABELS,
     METHODS,
+    STEP_RULES,
     CompareConfig,
     ComparisonResult,
     Dataset,
@@ -76,6 +106,7 @@ from .experiments import (
     correlated_gaussians,
     critical_point_stats,
     decision_grid,
+    default_executor,
     flat_sharp_comparison,
     gradient_norm_summary,
     hessian_eigenvector,
@@ -113,6 +144,7 @@ __all__ = [
     # core: the network, its Hessian, traces, bounds and their gradients
     "ACTIVATIONS",
     "Net",
+    "Forward",
     "loss",
     "grad_loss",
     "predict_proba",
@@ -151,6 +183,7 @@ __all__ = [
     "bayes_labels",
     # experiments: training
     "METHODS",
+    "METHOD_LABELS",
     "TrainConfig",
     "TrainResult",
     "train",
@@ -161,6 +194,7 @@ __all__ = [
     "CompareConfig",
     "ComparisonResult",
     "run_comparison",
+    "default_executor",
     "FlatSharpComparison",
     "flat_sharp_comparison",
     "critical_point_stats",
@@ -169,6 +203,8 @@ __all__ = [
     "top_bottom_groups",
     "low_high_groups",
     # experiments: step-size rules and stationarity at the stopping points
+    "LR_RULES",
+    "STEP_RULES",
     "activation_learning_rates",
     "initial_curvature_bound",
     "stopping_gradient_norms",
@@ -191,9 +227,33 @@ __all__ = [
     "spearman_or_nan",
     "paired_wilcoxon",
     "boundary_length",
+    # claims: the ledger's rows, statements and verdict rules
+    "Claim",
+    "Statement",
+    "Outcome",
+    "Quote",
+    "quotes",
+    "VERDICTS",
+    "STATEMENT_VERDICTS",
+    "UNTESTED",
+    "UNCHECKABLE",
+    "AGREEMENT",
+    "PAPERS",
+    "fmt",
+    "verdict_from_fraction",
+    "verdict_from_pvalue",
+    "verdict_from_count",
+    "combine_verdicts",
+    "merge_claims",
+    "ExpectedClaim",
+    "paper_claims",
+    "extra_claims",
+    "expected_claims",
+    "check_ledger",
     # claims: the tests of the headline claims, robustness, the five activations
     "verdicts",
     "one_at_a_time",
     "run_robustness",
     "run_activation",
+    "run_activations",
 ]

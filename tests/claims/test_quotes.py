@@ -6,8 +6,6 @@ skipped with a reason where they are not, as in a detached clone)."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from pathlib import Path
 
@@ -29,13 +27,9 @@ def _norm(text: str) -> str:
 
 
 def all_quotes() -> dict[str, Quote]:
-    out = {}
-    for info in pkgutil.iter_modules(hsr.claims.__path__):
-        mod = importlib.import_module(f"hsr.claims.{info.name}")
-        for rid, q in getattr(mod, "QUOTES", {}).items():
-            assert isinstance(q, Quote), (info.name, rid)
-            assert rid not in out, f"{rid} quoted twice"
-            out[rid] = q
+    out = hsr.claims.quotes()  # every claims module's QUOTES, each row once
+    for rid, q in out.items():
+        assert isinstance(q, Quote), rid
     return out
 
 
