@@ -20,6 +20,7 @@ from hsr.experiments.authors_curves import (
     AuthorsCurve,
     authors_fig2,
     authors_fig2_provenance,
+    level_ratio,
 )
 from hsr.experiments.landscape import FIG2_LEFT, FIG2_RIGHT
 
@@ -148,3 +149,33 @@ def test_curves_are_read_only(curves):
     c = curves["hidden_size"][(4, 5)]
     with pytest.raises(ValueError):
         c.vertex_value[0] = 1.0
+
+
+def test_the_authors_figure_under_our_depth_width_rule(curves):
+    """What the Fig. 2 page reports: on the authors' own curves the levels rise with L except
+    L = 7 above L = 10 (rho_L = 0.9) and fall with h except h = 4 below h = 8 and h = 16
+    (rho_h = -0.7), in every window of k the sensitivity series uses."""
+    from hsr.claims.landscape import authors_order_test
+
+    for k_frac in (0.0, 0.01, 0.1, 0.5):
+        out = authors_order_test(curves, k_frac, 0.9)
+        assert out["rho_L"] == pytest.approx(0.9) and out["rho_h"] == pytest.approx(-0.7)
+        assert (out["verdict_L"], out["verdict_h"], out["verdict"]) == ("holds", "partly", "partly")
+        lh, lL = out["levels_h"], out["levels_L"]
+        assert lh[4] < lh[16] < lh[8] and lh[64] < lh[32] < lh[4]
+        assert lL[1] < lL[3] < lL[5] < lL[10] < lL[7]
+
+
+def test_level_ratio_is_the_geometric_mean_ratio_over_the_window():
+    c = AuthorsCurve("p", 4, 5, np.array([1, 99]), np.array([1.0, 1.0]), m=100)
+    k = np.arange(1, 100)
+    ours = np.where(k < 50, 0.5, 2.0)
+    assert level_ratio(c, k, ours, 10, 49) == pytest.approx(2.0)
+    assert level_ratio(c, k, ours, 50, 99) == pytest.approx(0.5)
+    assert level_ratio(c, k, ours, 40, 59) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="no k"):
+        level_ratio(c, k, ours, 200, 300)
+    with pytest.raises(ValueError, match="> 0"):
+        level_ratio(c, k, np.zeros(99), 1, 99)
+    with pytest.raises(ValueError, match="one shape"):
+        level_ratio(c, k, ours[:-1], 1, 99)

@@ -37,6 +37,7 @@ __all__ = [
     "AuthorsCurve",
     "authors_fig2",
     "authors_fig2_provenance",
+    "level_ratio",
 ]
 
 #: the CSV, relative to this package (``hsr.experiments``)
@@ -102,6 +103,17 @@ class AuthorsCurve:
         """The drawn (EMA-smoothed) curve at every k of :attr:`k`."""
         return self.at(self.k)
 
+    def window_mean(self, lo: float, hi: float, geometric: bool = False) -> float:
+        """Mean of the drawn curve over ``lo * m <= k < hi * m`` (fractions of m, as
+        :func:`hsr.experiments.landscape.window_mean` for our nets, which reads the unsmoothed
+        curve: the authors' is known only smoothed); the geometric mean when ``geometric``."""
+        k = self.k
+        sel = (k >= lo * self.m) & (k < hi * self.m)
+        if not sel.any():
+            raise ValueError(f"no k in [{lo} m, {hi} m) for m = {self.m}")
+        c = self.smoothed[sel]
+        return float(np.exp(np.mean(np.log(c))) if geometric else np.mean(c))
+
 
 @functools.cache
 def _text() -> str:
@@ -145,3 +157,19 @@ def authors_fig2() -> dict[str, dict[tuple[int, int], AuthorsCurve]]:
         }
         for panel, series in acc.items()
     }
+
+
+def level_ratio(curve: AuthorsCurve, k, values, k_lo: int, k_hi: int) -> float:
+    """The authors' drawn curve over another curve ``values (n,)`` at ``k (n,)`` (ours,
+    smoothed alike), as the geometric mean of their ratio over ``k_lo <= k <= k_hi``: how many
+    times higher theirs lies on the log axis where both are drawn."""
+    k = np.asarray(k)
+    values = np.asarray(values, dtype=np.float64)
+    if k.shape != values.shape or k.ndim != 1:
+        raise ValueError(f"k and values must be 1-D of one shape, got {k.shape}, {values.shape}")
+    sel = (k >= k_lo) & (k <= k_hi)
+    if not sel.any():
+        raise ValueError(f"no k in [{k_lo}, {k_hi}]")
+    if np.any(values[sel] <= 0):
+        raise ValueError("values must be > 0 in the window")
+    return float(np.exp(np.mean(np.log(curve.at(k[sel]) / values[sel]))))
