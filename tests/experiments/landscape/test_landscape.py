@@ -231,6 +231,57 @@ def test_order_test_reads_the_vertical_order_of_the_curves():
     assert out["verdict"] == "partly"
 
 
+def test_order_rule_reaches_every_verdict():
+    up, down = (
+        {1: 1.0, 3: 2.0, 5: 3.0, 7: 4.0, 10: 5.0},
+        {4: 5.0, 8: 4.0, 16: 3.0, 32: 2.0, 64: 1.0},
+    )
+    out = lsc.order_rule(down, up, 0.9)
+    assert (out["rho_L"], out["rho_h"], out["verdict"]) == (1.0, -1.0, "holds")
+    # one swap of non-adjacent ranks in h: rho_h = -0.7, partly at 0.9, holds at 0.7
+    swapped = {4: 3.0, 8: 5.0, 16: 4.0, 32: 2.0, 64: 1.0}
+    out = lsc.order_rule(swapped, up, 0.9)
+    assert out["rho_h"] == pytest.approx(-0.7) and out["verdict_h"] == "partly"
+    assert out["verdict_L"] == "holds" and out["verdict"] == "partly"
+    assert lsc.order_rule(swapped, up, 0.7)["verdict"] == "holds"
+    # both reversed: does not hold
+    out = lsc.order_rule({h: -v for h, v in down.items()}, {L: -v for L, v in up.items()}, 0.9)
+    assert out["verdict_L"] == "does not hold" and out["verdict"] == "does not hold"
+
+
+def _authors(level_h: dict, level_L: dict) -> dict:
+    """Curves shaped like the authors' (k = 1 .. 9,999) with given levels."""
+    from hsr.experiments.landscape.authors import AuthorsCurve
+
+    def curve(panel, h, L, level):
+        k = np.array([1, 10, 100, 1000, 9999])
+        return AuthorsCurve(panel, h, L, k, level * 1000.0 / (k + 1))
+
+    return {
+        "hidden_size": {(h, 5): curve("hidden_size", h, 5, v) for h, v in level_h.items()},
+        "num_layers": {(16, L): curve("num_layers", 16, L, v) for L, v in level_L.items()},
+    }
+
+
+def test_authors_order_test_reads_each_panel_on_its_own_curves():
+    up, down = (
+        {1: 1.0, 3: 2.0, 5: 3.0, 7: 4.0, 10: 5.0},
+        {4: 5.0, 8: 4.0, 16: 3.0, 32: 2.0, 64: 1.0},
+    )
+    out = lsc.authors_order_test(_authors(down, up), 0.1, 0.9)
+    assert out["verdict"] == "holds" and set(out["levels_h"]) == set(down)
+    # the levels are the curves' geometric means over k >= 1000: in the given proportions
+    r = np.array([out["levels_h"][h] / down[h] for h in down])
+    np.testing.assert_allclose(r, r[0], rtol=1e-12)
+    # the h = 16, L = 5 net is drawn in both panels: each panel's rule reads its own curve
+    assert out["levels_h"][16] / out["levels_L"][5] == pytest.approx(down[16] / up[5])
+    rev = lsc.authors_order_test(_authors({h: 6.0 - v for h, v in down.items()}, up), 0.1, 0.9)
+    assert rev["verdict_h"] == "does not hold" and rev["verdict_L"] == "holds"
+    assert rev["verdict"] == "partly"
+    low = lsc.authors_order_test(_authors(down, {L: 6.0 - v for L, v in up.items()}), 0.1, 0.9)
+    assert low["verdict_L"] == "does not hold"
+
+
 def test_binned_curve_and_ema_excess():
     net = _net(lambda k, mad: 2.0 / (k + 1))
     kb, c = ls.binned_curve(net, 30)
@@ -281,6 +332,19 @@ def test_the_figure_2_rows():
     assert lsc.landscape_rate(floor, runs, "b").verdict == "does not hold"
     dw = lsc.landscape_depth_width(good, runs, {1: good}, left, right, "a", 0.1, 0.9)
     assert dw.verdict == "holds" and [p["verdict"] for p in dw.claim.statements] == ["holds"] * 2
+    assert dw.values["authors"] is None
+    # with the authors' curves: their rule's result in the sensitivity, never chosen
+    swapped = _authors({4: 3.0, 8: 5.0, 16: 4.0, 32: 2.0, 64: 1.0}, {1: 1, 3: 2, 5: 3, 7: 4, 10: 5})
+    dw2 = lsc.landscape_depth_width(good, runs, {1: good}, left, right, "a", 0.1, 0.9, swapped)
+    assert dw2.verdict == dw.verdict and dw2.values["authors"]["verdict"] == "partly"
+    theirs = [s for s in dw2.claim.sensitivity if s["knob"].startswith("rho_min on the authors")]
+    assert {s["value"]: s["verdict"] for s in theirs} == {
+        0.7: "holds",
+        0.8: "partly",
+        0.9: "partly",
+        1.0: "partly",
+    }
+    assert not any(s["chosen"] for s in theirs)
     for out in (conv, rate, dw):
         chosen = [s for s in out.claim.sensitivity if s["chosen"]]
         assert chosen and all(s["verdict"] == out.verdict for s in chosen)

@@ -8,10 +8,12 @@ from __future__ import annotations
 from . import fig02, theorem1
 from .fig02 import (
     FIG,
+    authors_order_test,
     convergence_test,
     landscape_convergence,
     landscape_depth_width,
     landscape_rate,
+    order_rule,
     order_test,
     rate_test,
 )
@@ -27,7 +29,9 @@ __all__ = [
     "READINGS",
     "convergence_test",
     "rate_test",
+    "order_rule",
     "order_test",
+    "authors_order_test",
     "landscape_convergence",
     "landscape_rate",
     "landscape_depth_width",

@@ -32,7 +32,9 @@ __all__ = [
     "FIG",
     "convergence_test",
     "rate_test",
+    "order_rule",
     "order_test",
+    "authors_order_test",
     "landscape_convergence",
     "landscape_rate",
     "landscape_depth_width",
@@ -109,6 +111,27 @@ def rate_test(
     return (slopes, *_verdict_fraction([abs(s + 1.0) <= slope_tol for s in slopes]))
 
 
+def order_rule(level_h: dict[int, float], level_L: dict[int, float], rho_min: float = 0.9) -> dict:
+    """The depth/width rule on given curve levels: ``level_h`` ``{h: level}`` of the panel with
+    h varied, ``level_L`` ``{L: level}`` of the panel with L varied. Spearman's rho of the level
+    with L and with h; depth holds if ``rho_L >= rho_min``, partly if > 0; width holds if
+    ``rho_h <= -rho_min``, partly if < 0; the row combines them
+    (:func:`hsr.claims.combine_verdicts`). Returns ``rho_L``, ``rho_h``, ``verdict_L``,
+    ``verdict_h``, ``verdict`` and ``text``."""
+    rho_L = rank_correlation(list(level_L), list(level_L.values()))
+    rho_h = rank_correlation(list(level_h), list(level_h.values()))
+    v_L = "holds" if rho_L >= rho_min else "partly" if rho_L > 0 else "does not hold"
+    v_h = "holds" if rho_h <= -rho_min else "partly" if rho_h < 0 else "does not hold"
+    return {
+        "rho_L": rho_L,
+        "rho_h": rho_h,
+        "verdict_L": v_L,
+        "verdict_h": v_h,
+        "verdict": combine_verdicts([v_L, v_h]),
+        "text": f"rho_L = {rho_L:.2f} ({v_L}), rho_h = {rho_h:.2f} ({v_h})",
+    }
+
+
 def order_test(
     nets: dict,
     left: Sequence[tuple[int, int]],
@@ -118,23 +141,27 @@ def order_test(
 ) -> dict:
     """Row ``landscape-depth-width``: the level of each curve (geometric mean over
     ``k >= k_frac m``), Spearman's rho of the level with L over the ``right`` panel's points and
-    with h over the ``left`` panel's. Depth holds if ``rho_L >= rho_min``, partly if > 0; width
-    holds if ``rho_h <= -rho_min``, partly if < 0; the row combines them
-    (:func:`hsr.claims.combine_verdicts`). Returns a dict of all of these."""
+    with h over the ``left`` panel's, and the verdicts of :func:`order_rule`. Returns its dict
+    and ``levels`` ``{(h, L): level}``."""
     lev = {p: window_mean(nets[p], k_frac, 1.0, geometric=True) for p in (*left, *right)}
-    rho_L = rank_correlation([p[1] for p in right], [lev[p] for p in right])
-    rho_h = rank_correlation([p[0] for p in left], [lev[p] for p in left])
-    v_L = "holds" if rho_L >= rho_min else "partly" if rho_L > 0 else "does not hold"
-    v_h = "holds" if rho_h <= -rho_min else "partly" if rho_h < 0 else "does not hold"
-    return {
-        "levels": lev,
-        "rho_L": rho_L,
-        "rho_h": rho_h,
-        "verdict_L": v_L,
-        "verdict_h": v_h,
-        "verdict": combine_verdicts([v_L, v_h]),
-        "text": f"rho_L = {rho_L:.2f} ({v_L}), rho_h = {rho_h:.2f} ({v_h})",
+    od = order_rule({p[0]: lev[p] for p in left}, {p[1]: lev[p] for p in right}, rho_min)
+    return {"levels": lev, **od}
+
+
+def authors_order_test(curves: dict, k_frac: float = 0.1, rho_min: float = 0.9) -> dict:
+    """:func:`order_rule` on the landscape authors' own Fig. 2 curves
+    (:func:`hsr.experiments.landscape.authors.authors_fig2`: ``{"hidden_size": {(h, L): curve},
+    "num_layers": {...}}``), each panel on its own curves (their h = 16, L = 5 net is drawn in
+    both, with different orderings). The level is the geometric mean of the drawn curve over
+    ``k >= k_frac m`` (m = 10,000): their curves exist only smoothed by the EMA, ours are
+    levelled unsmoothed. Returns the :func:`order_rule` dict and ``levels_h``, ``levels_L``."""
+    lev = {
+        panel: {p: c.window_mean(k_frac, 1.0, geometric=True) for p, c in curves[panel].items()}
+        for panel in ("hidden_size", "num_layers")
     }
+    level_h = {h: v for (h, _), v in lev["hidden_size"].items()}
+    level_L = {L: v for (_, L), v in lev["num_layers"].items()}
+    return {"levels_h": level_h, "levels_L": level_L, **order_rule(level_h, level_L, rho_min)}
 
 
 # ----- the rows of the Figure 2 page ---------------------------------------------------------
@@ -228,11 +255,15 @@ def landscape_depth_width(
     main: str,
     k_frac: float = 0.1,
     rho_min: float = 0.9,
+    authors: dict | None = None,
 ) -> Outcome:
     """Row ``landscape-depth-width``: :func:`order_test` on the nets of ``main`` (``left``: the
     panel with h varied, ``right``: with L varied), its depth and width parts merged; the
     sensitivity also re-applies the rule to the nets of other training seeds (``seed_runs``,
-    ``{seed: nets}``) and data sets. ``values``: the :func:`order_test` dict."""
+    ``{seed: nets}``) and data sets, and, given ``authors`` (the authors' own Fig. 2 curves,
+    :func:`hsr.experiments.landscape.authors.authors_fig2`), to their curves at every ``rho_min``
+    of the series (:func:`authors_order_test`). ``values``: the :func:`order_test` dict, and
+    ``authors``: the :func:`authors_order_test` dict at ``k_frac``, ``rho_min`` (or None)."""
     od = order_test(nets, left, right, k_frac, rho_min)
     sens = []
     for t in sorted({0.7, 0.8, 0.9, 1.0, float(rho_min)}):
@@ -248,6 +279,13 @@ def landscape_depth_width(
     for name, R in runs.items():
         o = order_test(R, left, right, k_frac, rho_min)
         sens.append(entry("dataset", name, o["text"], o["verdict"], name == main))
+    theirs = None
+    if authors is not None:
+        theirs = authors_order_test(authors, k_frac, rho_min)
+        knob = "rho_min on the authors' own Fig. 2 curves (their PDF, smoothed)"
+        for t in sorted({0.7, 0.8, 0.9, 1.0, float(rho_min)}):
+            o = authors_order_test(authors, k_frac, t)
+            sens.append(entry(knob, t, o["text"], o["verdict"], False))
     parts = [
         Claim(
             id="landscape-depth",
@@ -281,4 +319,4 @@ def landscape_depth_width(
         reading=READINGS["landscape-depth-width"],
         sensitivity=tuple(sens),
     )
-    return Outcome(claim, od)
+    return Outcome(claim, {**od, "authors": theirs})
