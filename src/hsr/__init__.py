@@ -103,6 +103,7 @@ from .experiments import (
     activation_learning_rates,
     bayes_labels,
     boundary_length,
+    boundary_lengths,
     correlated_gaussians,
     critical_point_stats,
     decision_grid,
@@ -227,6 +228,7 @@ __all__ = [
     "spearman_or_nan",
     "paired_wilcoxon",
     "boundary_length",
+    "boundary_lengths",
     # claims: the ledger's rows, statements and verdict rules
     "Claim",
     "Statement",
