@@ -23,7 +23,6 @@ from ._shared import NAN, row, statement, uncheckable, vector
 __all__ = [
     "QUOTES",
     "READINGS",
-    "PAPER_BOUNDS",
     "ws_norm_bounds_hold",
     "ws_thm7_limit",
     "ws_prop8_psd",
