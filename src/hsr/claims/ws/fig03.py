@@ -37,7 +37,8 @@ READINGS: dict[str, str] = {
     'shows both percentiles. "Significantly distorted": the paper gives no measure, so the '
     "distortion is measured as on HSR Fig. 15, by the length of the p = 0.5 boundary inside "
     "the plotted square (a straight line across the square is at most sqrt(2) times its side "
-    'long; bends and extra pieces add length), and "significantly" with the only significance '
+    "long; bends and extra pieces add length, though where a boundary runs changes its length "
+    'too), and "significantly" with the only significance '
     "the paper uses, a test at the 1% level (Figs. 7 and 11): an exact permutation test of "
     "whether two points drawn at random from the sweep have boundaries as long as the two "
     "shown. Both choices were made from the paper's words before the lengths were computed. "

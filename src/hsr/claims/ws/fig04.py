@@ -34,7 +34,8 @@ READINGS: dict[str, str] = {
     "square (as HSR Fig. 15), the shown points' boundaries shorter than those of two points "
     "drawn at random from the sweep in an exact permutation test at the paper's 1% level "
     "(minimal: among the least distorted of the sweep). A boundary that leaves the square has "
-    "length 0, so the page counts such points. The Bayes disagreement is the second measure in "
+    "length 0, so the page counts such points, and where a boundary runs changes its length as "
+    "well as its bends do. The Bayes disagreement is the second measure in "
     "the sensitivity, and the book's earlier single rule is kept as the earlier reading.",
 }
 
