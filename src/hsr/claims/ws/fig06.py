@@ -144,7 +144,7 @@ def ws_fig06(ws_upper, frac_high: float = 0.1) -> Outcome:
             "ws-fig06-tail",
             "there exists a long tail of a few cases with exceptionally high upper bounds",
             v_tail,
-            f"{n_above(3.0)} points above Q3 + 3 IQR = {fmt(q3 + 3 * iqr)} (far out), "
+            f"{n_above(3.0)} point(s) above Q3 + 3 IQR = {fmt(q3 + 3 * iqr)} (far out), "
             f"{n_above(1.5)} above Q3 + 1.5 IQR = {fmt(q3 + 1.5 * iqr)} of {M}; max "
             f"{fmt(wmax)}",
             "Tukey's fences on lambda_WS over the unique critical points: holds if some points "
