@@ -15,7 +15,12 @@ def test_ws_fig02_tight_loose_and_violated():
     lmax = RNG.uniform(0.1, 1.0, 200)
     assert verdicts.ws_fig02(1.2 * lmax, lmax).verdict == "holds"
     assert verdicts.ws_fig02(3.0 * lmax, lmax).verdict == "partly"  # holds, not tight
-    assert verdicts.ws_fig02(10.0 * lmax, lmax).verdict == "does not hold"
+    loose = verdicts.ws_fig02(10.0 * lmax, lmax)  # an upper bound, far from tight
+    assert [st["verdict"] for st in loose.claim.statements[:2]] == ["holds", "does not hold"]
+    assert loose.verdict == "partly" and loose.claim.earlier[0]["verdict"] == "does not hold"
+    under = verdicts.ws_fig02(0.5 * lmax, lmax)  # below lambda_max: no bound, and a factor 2
+    assert [st["verdict"] for st in under.claim.statements[:2]] == ["does not hold", "partly"]
+    assert verdicts.ws_fig02(0.1 * lmax, lmax).verdict == "does not hold"
     ws = 1.2 * lmax
     ws[:20] = 0.5 * lmax[:20]  # 10% violations: the bound part is only partly
     t = verdicts.ws_fig02(ws, lmax)
@@ -36,11 +41,13 @@ def test_ws_fig02_no_points_and_bad_input():
 # ----- WS Fig. 7 --------------------------------------------------------------------------------
 def test_ws_fig07_high_group_worse_or_not():
     ws = np.arange(300.0)
-    f1 = np.where(ws >= 270, 0.6, 0.8) + RNG.normal(0, 0.01, 300)
+    f1 = np.where(ws >= 270, 0.6 + RNG.normal(0, 0.05, 300), 0.8 + RNG.normal(0, 0.01, 300))
     t = verdicts.ws_fig07(ws, f1)
     assert t.verdict == "holds" and t.values["high"].size == 30 and t.values["cles"] < 0.5
     flipped = verdicts.ws_fig07(ws, 1.4 - f1)  # High better: the wrong direction
-    assert flipped.verdict == "does not hold"
+    v = {st["id"]: st["verdict"] for st in flipped.claim.statements}
+    assert v["ws-fig07-median"] == "does not hold" and v["ws-fig07-mann-whitney"] == "holds"
+    assert flipped.claim.earlier[0]["verdict"] == "does not hold"  # the one-rule reading
     noise = verdicts.ws_fig07(ws, RNG.uniform(0.7, 0.8, 300))
     assert noise.verdict in VERDICTS
     assert verdicts.ws_fig07(ws[:3], f1[:3]).verdict == "does not hold"  # too few
@@ -52,7 +59,11 @@ def test_ws_fig07_high_group_worse_or_not():
 def test_ws_fig11_width_raises_the_bound_or_not():
     narrow, wide = RNG.uniform(0, 1, 100), RNG.uniform(0.5, 1.5, 100)
     assert verdicts.ws_fig11(narrow, wide).verdict == "holds"
-    assert verdicts.ws_fig11(wide, narrow).verdict == "does not hold"
+    rev = verdicts.ws_fig11(wide, narrow)  # significant, in the other direction
+    assert [st["verdict"] for st in rev.claim.statements] == ["does not hold", "holds"]
+    assert rev.verdict == "partly" and rev.claim.earlier[0]["verdict"] == "does not hold"
+    same = verdicts.ws_fig11(narrow, 1.0 - narrow)  # the same distribution
+    assert same.verdict in ("does not hold", "partly")
     assert verdicts.ws_fig11(narrow[:1], wide).verdict == "does not hold"
 
 

@@ -22,7 +22,7 @@ from .hessian import (
     lambda_max,
 )
 from .model import Forward, Net, grad_loss, loss, predict_proba
-from .norm_bounds import NormBounds, norm_bounds
+from .norm_bounds import NormBounds, aligned_network, bound_ratios, norm_bounds
 from .numerical import (
     numerical_grad_ws_upper_bound,
     numerical_gradient,
@@ -57,6 +57,8 @@ __all__ = [
     # the bounds from norms (WS Theorems 3, 4, 6, 7; Propositions 5-8)
     "NormBounds",
     "norm_bounds",
+    "aligned_network",
+    "bound_ratios",
     # their gradients (HSR Theorems 1-5)
     "WSGradient",
     "grad_trace_hessian",

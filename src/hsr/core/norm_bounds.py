@@ -34,6 +34,10 @@ it there.
 
 Everything is closed form: O(N^2 h) per network, batched over a leading axis of theta.
 
+Where the bounds are reached: :func:`aligned_network` builds networks whose hidden units all
+point one way and whose output weights are 0; :func:`bound_ratios` gives exact / bound for
+every bound (1 where it is reached; ``book/norm-bounds.md``, "How sharp the bounds are").
+
 >>> import numpy as np
 >>> from hsr import ws_bounds
 >>> net = Net(2, 3, "sigmoid"); rng = np.random.default_rng(0)
@@ -56,12 +60,15 @@ from .bounds import moments
 from .model import Forward, Net
 
 __all__ = [
+    "BOUND_FIELDS",
     "ActivationConstants",
     "CONSTANTS",
     "NormBounds",
     "norm_bounds",
     "norm_bounds_from_forward",
     "ws_from_trace_bounds",
+    "aligned_network",
+    "bound_ratios",
 ]
 
 
@@ -301,3 +308,91 @@ def norm_bounds(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> No
     b = norm_bounds_from_forward(fw)
     fields = {k: (v if k in ("n", "kappa") else fw.out(v)) for k, v in vars(b).items()}
     return NormBounds(**fields)
+
+
+# ----- where the bounds are reached ---------------------------------------------------------
+def aligned_network(net: Net, scale, direction) -> np.ndarray:
+    """Networks whose hidden units all have the weights ``scale * u`` (``u = direction /
+    |direction|``, a vector of length d+1 over [bias, inputs]) and whose output weights
+    ``w2`` are 0: the family on which the bounds of this module are reached
+    (``book/norm-bounds.md``, "How sharp the bounds are").
+
+    With ``w2 = 0`` the output is 1/2 at every input, so ``s_i = 1/4``, ``|e_i| = 1/2``, the
+    curvature terms through ``wb`` vanish and ``H = G + E`` with ``G = (1/N) sum_i s_i at_i
+    at_i^T`` on the output block. With ``u = e_0`` (biases only) every sample gets the same
+    hidden output ``f(scale)``: for a saturating f, ``|a_i|^2 -> h F0^2`` and the trace bounds
+    of Theorems 3, 4 and Proposition 5 tend to tr(H). With every sample at one input
+    ``x0`` and ``u = [1; x0] / |[1; x0]|``, labels half 0 and half 1, the gradient is 0 (a
+    critical point), ``E = 0`` and H has rank one; for the linear activation the trace bounds
+    are equalities and the bounds on tr(H^2) (weighted, Theorem 6, and Proposition 6 where
+    ``|x0_j| = 1``) and on lambda_max tend to the exact values like ``1 - O(1/scale^2)``.
+
+    Parameters
+    ----------
+    net : Net
+    scale : float or array, shape (S,)
+        Finite.
+    direction : array, shape (d_in + 1,)
+        Non-zero.
+
+    Returns
+    -------
+    ndarray, shape (n,) for a float scale, (S, n) for an array
+    """
+    if not isinstance(net, Net):
+        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
+    sc = np.asarray(scale, dtype=float)
+    if sc.ndim > 1 or not np.all(np.isfinite(sc)):
+        raise ValueError(f"scale must be a finite number or 1-D array, got {scale!r}")
+    u = np.asarray(direction, dtype=float)
+    if u.shape != (net.d_in + 1,) or not np.all(np.isfinite(u)) or not np.any(u):
+        raise ValueError(
+            f"direction must be a finite non-zero vector of length {net.d_in + 1}, "
+            f"got {direction!r}"
+        )
+    u = u / np.linalg.norm(u)
+    S = np.atleast_1d(sc)
+    W1 = S[:, None, None] * np.broadcast_to(u, (net.d_hidden, u.size))[None]
+    theta = net.pack(W1, np.zeros((S.size, net.d_hidden + 1)))
+    return theta[0] if sc.ndim == 0 else theta
+
+
+#: the bounds :func:`bound_ratios` reports: name -> (field of :class:`NormBounds`, the exact
+#: quantity it bounds: "trace", "trace_squared", "ws" (lambda_WS) or "lambda_max")
+BOUND_FIELDS: dict[str, tuple[str, str]] = {
+    "thm3": ("trace_thm3", "trace"),
+    "thm4": ("trace_thm4", "trace"),
+    "prop5": ("trace_prop5", "trace"),
+    "weighted": ("trace_squared_weighted", "trace_squared"),
+    "thm6": ("trace_squared_thm6", "trace_squared"),
+    "prop6": ("trace_squared_prop6", "trace_squared"),
+    "prop7": ("trace_squared_prop7", "trace_squared"),
+    "lambda-ws": ("lambda_upper", "ws"),
+    "thm7-ws": ("lambda_thm7", "ws"),
+    "lambda-max": ("lambda_upper", "lambda_max"),
+}
+
+
+def bound_ratios(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> dict:
+    """Exact value / bound for every bound of :data:`BOUND_FIELDS` (at most 1, since each is
+    an upper bound; 1 where the bound is reached; 0 where the bound does not exist, inf): the
+    exact tr(H), tr(H^2) and lambda_WS in closed form, lambda_max from ``eigvalsh`` of the
+    closed-form Hessian. Floats for ``theta (n,)``, ``(B,)`` arrays for ``(B, n)``."""
+    from .bounds import ws_bounds
+    from .hessian import hessian_spectrum
+
+    nb = norm_bounds(net, theta, X, y)
+    w = ws_bounds(net, theta, X, y)
+    exact = {
+        "trace": np.asarray(w.trace),
+        "trace_squared": np.asarray(w.trace_squared),
+        "ws": np.asarray(w.upper),
+        "lambda_max": np.asarray(hessian_spectrum(net, theta, X, y))[..., -1],
+    }
+    out = {}
+    for name, (field, key) in BOUND_FIELDS.items():
+        b = np.asarray(getattr(nb, field), dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(np.isinf(b), 0.0, exact[key] / b)
+        out[name] = float(r) if r.ndim == 0 else r
+    return out

@@ -11,6 +11,7 @@ from .methods import METHOD_LABELS, METHODS
 from .metrics import macro_f1, macro_f1_on, predict_labels
 from .probes import (
     boundary_length,
+    boundary_lengths,
     decision_grid,
     hessian_eigenvector,
     loss_along_direction,
@@ -77,6 +78,7 @@ __all__ = [
     "loss_rise_along_top_eigenvector",
     "decision_grid",
     "boundary_length",
+    "boundary_lengths",
     "predict_labels",
     "macro_f1",
     "macro_f1_on",
