@@ -1,6 +1,6 @@
 """hsr.claims.landscape: the row of Theorem 1 (landscape-theorem1), on counts built to hold and
 not to hold, and on bad input. (The rows of Fig. 2 are tested with their experiment, in
-tests/experiments/test_landscape.py.)"""
+tests/experiments/landscape/test_landscape.py.)"""
 
 from __future__ import annotations
 
