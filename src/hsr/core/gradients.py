@@ -34,13 +34,17 @@ fixed: per sample, ``g_i^T H g_i`` and ``tr(H M_i) = sum_k w_ik q_ik + 2 f'_ik r
     adj_z = s(1-2p) g^T H g + s tr(H M),  adj_v = 2 s (H g restricted to W1, summed with xt),
     adj_a = 2 s (H g)[w2 weights],  adj_w = e q,  adj_f' = 2 e r           (all * 2/N)
 
-Cost O(N n^2). Both are closed forms; neither differentiates numerically.
+Cost O(N n^2) per network. Both are closed forms; neither differentiates numerically.
+``method="auto"`` takes the one with the lower predicted time
+(:func:`hsr.core.traces.trace_squared_costs`).
 
 WS upper bound (HSR Theorem 1): ``grad lambda_WS = grad m + sqrt(n-1) grad s`` with
-``grad m = grad tr(H) / n`` and ``grad s = (grad tr(H^2)/n - 2 m grad m) / (2 s)``.
-Where ``s = 0`` (all eigenvalues equal) the bound is not differentiable; we then return
-``grad s = 0``, the minimum-norm element of the subdifferential of ``s = sqrt(var)`` at a
-minimum of the variance, so the gradient is ``grad m`` alone. Never NaN.
+``grad m = grad tr(H) / n`` and ``grad s = (grad tr(H^2)/n - 2 m grad m) / (2 s)``, where
+``m`` and ``s`` are the mean and the standard deviation of the eigenvalues (the book's ``m``
+and ``s_lambda``; not the per-sample ``s_i``). Where ``s = 0`` (all eigenvalues equal) the
+bound is not differentiable; we then return ``grad s = 0``, the minimum-norm element of the
+subdifferential of ``s = sqrt(var)`` at a minimum of the variance, so the gradient is
+``grad m`` alone. Never NaN.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ from .traces import (
     pair_terms,
     resolve_method,
     trace_from_forward,
+    trace_squared_costs,
     trace_squared_pairwise,
     trace_terms,
 )
@@ -86,21 +91,17 @@ ENGINES = ("numpy", "numba", "auto")
 _KINDS = ("trace", "trace_squared", "ws_upper")
 _ENGINE_LOADERS: dict[str, Callable[[], Callable | None]] = {}
 _ENGINE_CACHE: dict[str, Callable | None] = {}
-# "auto" uses numba where its predicted cost is below numpy's. Per network, on N samples with
-# n parameters and h hidden units (numpy's tr(H^2) method as ``method="auto"`` picks it):
-#   numba            NUMBA_SAMPLE_SECONDS N n + NUMBA_OP_SECONDS N n^2      (assembled form)
-#   numpy assembled  NUMPY_SAMPLE_SECONDS N n + NUMPY_OP_SECONDS N n^2
-#   numpy pairwise   NUMPY_PAIR_SECONDS N^2 h + NUMPY_PAIR_SAMPLE_SECONDS N h
-# plus NUMPY_OVERHEAD_SECONDS per numpy call. Fitted to the engine grid of
-# benchmarks/bench_gradients.py (benchmarks/RESULTS.md, section 1b: single-threaded, 40 cells B in
-# {1, 64}, N 30-3000, d_hidden 3-100).
-NUMBA_SAMPLE_SECONDS = 3.6e-8
-NUMBA_OP_SECONDS = 2e-10
-NUMPY_OVERHEAD_SECONDS = 6e-4
-NUMPY_SAMPLE_SECONDS = 6e-8
-NUMPY_OP_SECONDS = 2e-10
-NUMPY_PAIR_SECONDS = 2e-9
-NUMPY_PAIR_SAMPLE_SECONDS = 1.5e-7
+# "auto" uses numba where its predicted cost is below numpy's. For B networks on N samples
+# with d inputs, h hidden units and n parameters: numba (assembled form) costs
+#   B (NUMBA_SAMPLE_SECONDS N n + NUMBA_OP_SECONDS N n^2 + NUMBA_BLOCK_SECONDS N h (d+1)^2),
+# numpy the predicted seconds of its tr(H^2) form as ``method`` resolves it
+# (:func:`hsr.core.traces.trace_squared_costs`, every term of either form). The numba
+# constants are the round values that picked best (least summed log-regret) on the engine grid
+# of benchmarks/bench_gradients.py against that numpy model (benchmarks/RESULTS.md, section 1c:
+# single-threaded, B in {1, 64}, N 30-3000, d_hidden 3-100, and d_in = 100 with d_hidden 1, 3).
+NUMBA_SAMPLE_SECONDS = 5e-8
+NUMBA_OP_SECONDS = 5e-10
+NUMBA_BLOCK_SECONDS = 5e-9
 
 
 def register_engine(name: str, loader: Callable[[], Callable | None]) -> None:
@@ -139,7 +140,7 @@ def resolve_engine(
     optional numba, ``pip install 'hsr[fast]'``, else ValueError; ``method="pairwise"``
     with it is a ValueError) or ``"auto"`` (numba when it is installed, ``method`` is not
     ``"pairwise"`` and its predicted cost for B networks on N samples is below numpy's:
-    the constants above, measured by ``benchmarks/bench_gradients.py``). The engines agree
+    the cost model above, measured by ``benchmarks/bench_gradients.py``). The engines agree
     to round-off (~1e-12 relative). The first numba call of a session may compile (~10 s)
     unless numba's on-disk cache is warm. ``kind``: ``"trace"``, ``"trace_squared"`` or
     ``"ws_upper"``.
@@ -160,17 +161,14 @@ def resolve_engine(
         return "numba"
     if fn is None or method == "pairwise":
         return "numpy"
-    h, n = net.d_hidden, net.n_params
+    n, h, d1 = net.n_params, net.d_hidden, net.d_in + 1
     if kind == "trace":  # O(N n) either way: numba saves numpy's per-call overhead
         return "numba"
-    numba_cost = B * N * n * (NUMBA_SAMPLE_SECONDS + NUMBA_OP_SECONDS * n)
+    per_sample = n * (NUMBA_SAMPLE_SECONDS + NUMBA_OP_SECONDS * n)
+    numba_cost = B * N * (per_sample + NUMBA_BLOCK_SECONDS * h * d1 * d1)
     if method == "auto":
         method = choose_trace_squared_method(N, net, B)
-    if method == "pairwise":
-        per_net = N * h * (NUMPY_PAIR_SECONDS * N + NUMPY_PAIR_SAMPLE_SECONDS)
-    else:
-        per_net = N * n * (NUMPY_SAMPLE_SECONDS + NUMPY_OP_SECONDS * n)
-    numpy_cost = NUMPY_OVERHEAD_SECONDS + B * per_net
+    numpy_cost = trace_squared_costs(N, net, B)[method]
     return "numba" if numba_cost <= numpy_cost else "numpy"
 
 
@@ -291,7 +289,8 @@ def grad_trace_hessian_squared(
 ) -> np.ndarray:
     """grad tr(H^2) in closed form (HSR Theorems 4 and 5): ``(n,)`` or ``(B, n)``.
 
-    ``method``: ``"pairwise"`` (O(N^2 h)), ``"assembled"`` (O(N n^2)) or ``"auto"``.
+    ``method``: ``"pairwise"`` (O(N^2 (d + h))), ``"assembled"`` (O(N n^2)) or ``"auto"``
+    (the one predicted to be faster: :func:`hsr.core.traces.choose_trace_squared_method`).
     ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
     :func:`resolve_engine`.
     """
