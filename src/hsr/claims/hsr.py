@@ -220,7 +220,10 @@ READINGS: dict[str, str] = {
     "'approaches 0 from the positive direction' (ends positive, within 10% of the initial "
     "spectral range of 0), lambda_min 'approaches 0 from the negative direction' (ends "
     "non-positive, within the same distance) and 'the range of the eigenvalues narrows' "
-    "(lambda_max - lambda_min shrinks).",
+    "(lambda_max - lambda_min shrinks). Proposition 2 proves only that the WS interval "
+    "[m - s sqrt(n-1), m + s sqrt(n-1)] narrows when m stays and s falls, not that the "
+    "spectrum's range does; so the range is read on the eigenvalues themselves, not inferred "
+    "from the bounds.",
     "hsr-fig09": "'Tight' is read as no violation of lambda_max <= lambda_WS and a median "
     "lambda_max / lambda_WS of at least 0.8; 'right-skewed with a long tail' as a positive "
     "sample skewness that D'Agostino's test finds significant at 1%; the Sharp and Flat groups "
@@ -306,7 +309,7 @@ def hsr_fig09(
     """HSR Fig. 9, "tight bound; skewed; defines Flat and Sharp seeds", over the unique
     critical points (``lambda_max``, ``ws_upper``: ``(M,)``) of a sweep of ``n_seeds`` seeds.
 
-    Three parts, combined by :func:`hsr.report.combine_verdicts`:
+    Three parts, combined by :func:`hsr.claims.combine_verdicts`:
 
     - tight: no violation of lambda_max <= lambda_WS (1e-10 relative) and median
       lambda_max / lambda_WS >= ``tight_ratio``: holds; the bound holds but looser: partly;
@@ -443,7 +446,7 @@ def hsr_fig12(lambda_max_sharp: dict) -> Outcome:
     lambda_max of every method on the same Sharp seeds (``lambda_max_sharp``: method ->
     ``(S,)``, methods ``baseline``, ``hessian``, ``asam``, ``hsr``).
 
-    Two parts, combined by :func:`hsr.report.combine_verdicts`:
+    Two parts, combined by :func:`hsr.claims.combine_verdicts`:
 
     - lowest: HSR Reg. and A-SAM have the two lowest medians: holds; one of them: partly;
     - beats Hessian Reg.: one-sided paired Wilcoxon, HSR's lambda_max < Hessian Reg.'s,
@@ -503,7 +506,7 @@ def hsr_fig14(f1: dict, sharp, flat, harm_margin: float = 0.01) -> Outcome:
     ``baseline``, ``hessian``, ``asam``, ``hsr``) and the boolean masks ``sharp``, ``flat``
     ``(S,)`` of the two groups.
 
-    Two parts, combined by :func:`hsr.report.combine_verdicts`:
+    Two parts, combined by :func:`hsr.claims.combine_verdicts`:
 
     - Sharp improves: one-sided paired Wilcoxon (F1 > Baseline's) at 1% for HSR Reg. and
       A-SAM: both holds, one partly;

@@ -112,10 +112,12 @@ def ws_bounds(
 
 
 def ws_upper_bound(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, method="auto"):
-    """lambda_WS = m + s sqrt(n-1) (WS paper, Eq. (1)): scalar or ``(B,)``."""
+    """lambda_WS = m + s sqrt(n-1) (WS paper, Theorem 1, Eq. (7); HSR paper, Eq. (1)): scalar
+    or ``(B,)``."""
     return ws_bounds(net, theta, X, y, method).upper
 
 
 def ws_lower_bound(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, method="auto"):
-    """m - s sqrt(n-1), the WS lower bound on lambda_min: scalar or ``(B,)``."""
+    """m - s sqrt(n-1), the WS lower bound on lambda_min (HSR paper, Eq. (61); Wolkowicz and
+    Styan, Eq. (2.2)): scalar or ``(B,)``."""
     return ws_bounds(net, theta, X, y, method).lower

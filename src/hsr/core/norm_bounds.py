@@ -171,7 +171,8 @@ def ws_from_trace_bounds(n: int, trace_upper: np.ndarray, frobenius_upper: np.nd
     the WS formula would not be a bound: lambda_WS is not monotone in tr H.) The formula is
     homogeneous of degree 1 in (t, |H|_F), so it is evaluated on ``(t / r, 1)`` and scaled by
     ``r = frobenius_upper``: no square under- or overflows. Shapes broadcast; ``moments`` of
-    :mod:`hsr.bounds` does the WS arithmetic.
+    :mod:`hsr.core.bounds` does the WS arithmetic. An infinite or NaN bound (an overflow
+    upstream) gives ``inf``: an unknown bound is no bound, and never 0.
 
     >>> [round(float(ws_from_trace_bounds(4, t, 1.0)), 12) for t in (0.0, 1.0, 5.0)]
     [0.866025403784, 1.0, 1.0]

@@ -83,7 +83,7 @@ def _checked(weights, X):
 
 
 def layer_inputs(weights: Sequence[np.ndarray], X: object) -> tuple[list, list, np.ndarray]:
-    """Forward quantities of every layer, from ``hsr.mlp``'s forward pass.
+    """Forward quantities of every layer, from ``hsr.experiments.mlp``'s forward pass.
 
     Returns ``(xs, masks, z)``: ``xs[p]`` the input ``x^(p+1)`` of weight layer ``p+1``,
     shape ``(N, d_p)`` (``xs[0] = X``); ``masks[p] = [z^(p+1) > 0]`` of hidden layer ``p+1``,

@@ -4,8 +4,9 @@ The authors' protocol (``book/landscape.md``; their repository
 ``kisnikser/landscape-hessian/code/get_loss_values.py`` and ``plot_differences``), in
 numpy float64:
 
-1. train the bias-free ReLU MLP of :mod:`hsr.mlp` with Adam (lr 1e-3, batch 64 reshuffled every
-   epoch, last batch kept, 10 epochs) on the mean cross-entropy, from PyTorch's default init;
+1. train the bias-free ReLU MLP of :mod:`hsr.experiments.mlp` with Adam (lr 1e-3, batch 64
+   reshuffled every epoch, last batch kept, 10 epochs) on the mean cross-entropy, from
+   PyTorch's default init;
 2. at the trained theta_hat, the per-object losses ``l_i`` of the same m objects;
 3. for a random ordering of the objects, the running mean ``L_k = (1/k) sum_{i<=k} l_i`` and
    ``|L_{k+1} - L_k|`` for k = 1 .. m-1; averaged over many orderings (100 in the paper) of one
