@@ -1,9 +1,9 @@
 """hsr: closed-form Hessian curvature of the cross-entropy loss in three-layer networks.
 
-The reproducible companion to the Wolkowicz-Styan (WS) upper bound on the largest Hessian
-eigenvalue and Hessian Spectral Range (HSR) regularization, which descends its closed-form
-gradient. The package has four floors, each importing only those below it
-(``ARCHITECTURE.md``):
+The reproducible companion to three papers: the Wolkowicz-Styan (WS) upper bound on the
+largest Hessian eigenvalue, Hessian Spectral Range (HSR) regularization, which descends its
+closed-form gradient, and the convergence of loss landscapes as the sample grows (Kiselev et
+al.). The package has four floors, each importing only those below it (``ARCHITECTURE.md``):
 
 * :mod:`hsr.core` -- the closed forms (numpy and scipy only);
 * :mod:`hsr.experiments` -- data, training, kernels, sweeps, comparisons, probes, statistics;

@@ -32,7 +32,12 @@ Prop 8 (Eq. (34); ``tr(H)^2/n <= tr(H^2) <= tr(H)^2`` for a positive semi-defini
 the spectrum to know where it applies; the tests and ``notebooks/ws-norm-bounds.ipynb`` check
 it there.
 
-Everything is closed form: O(N^2 h) per network, batched over a leading axis of theta.
+Everything is closed form: O(N^2 d) for the inputs' Gram matrix (once per call) and O(N^2 h)
+per network, batched over a leading axis of theta. Where the parameters are so large that a
+product overflows the float range (e.g. a W1 row norm times ``|xt_i|`` beyond about 1e154 with
+an unbounded activation), a bound that cannot be computed is ``inf`` (an overflow gives inf or,
+as ``inf * 0``, NaN; both become inf), never a finite number that might lie below the exact
+value.
 
 Where the bounds are reached: :func:`aligned_network` builds networks whose hidden units all
 point one way and whose output weights are 0; :func:`bound_ratios` gives exact / bound for
@@ -173,16 +178,27 @@ def ws_from_trace_bounds(n: int, trace_upper: np.ndarray, frobenius_upper: np.nd
     the WS formula would not be a bound: lambda_WS is not monotone in tr H.) The formula is
     homogeneous of degree 1 in (t, |H|_F), so it is evaluated on ``(t / r, 1)`` and scaled by
     ``r = frobenius_upper``: no square under- or overflows. Shapes broadcast; ``moments`` of
-    :mod:`hsr.bounds` does the WS arithmetic.
+    :mod:`hsr.core.bounds` does the WS arithmetic. An infinite or NaN bound (an overflow
+    upstream) gives ``inf``: an unknown bound is no bound, and never 0.
 
     >>> [round(float(ws_from_trace_bounds(4, t, 1.0)), 12) for t in (0.0, 1.0, 5.0)]
     [0.866025403784, 1.0, 1.0]
+    >>> [float(ws_from_trace_bounds(4, t, r)) for t, r in ((1.0, np.inf), (1.0, np.nan))]
+    [inf, inf]
     """
-    r = np.asarray(frobenius_upper, dtype=float)
-    safe = np.where(r > 0, r, 1.0)
-    t = np.minimum(np.asarray(trace_upper, dtype=float) / safe, 1.0)
+    r = _no_nan(np.asarray(frobenius_upper, dtype=float))
+    trace_upper = _no_nan(np.asarray(trace_upper, dtype=float))
+    finite = np.isfinite(r) & (r > 0)
+    safe = np.where(finite, r, 1.0)
+    t = np.minimum(np.where(finite, trace_upper, 0.0) / safe, 1.0)
     m, s = moments(n, t, np.ones_like(t))
-    return np.where(r > 0, r * (m + s * np.sqrt(n - 1.0)), 0.0)
+    return np.where(finite, r * (m + s * np.sqrt(n - 1.0)), np.where(r > 0, np.inf, 0.0))
+
+
+def _no_nan(x: np.ndarray) -> np.ndarray:
+    """An upper bound computed as NaN (``inf * 0`` or ``inf - inf`` after an overflow) is no
+    bound at all: inf."""
+    return np.where(np.isnan(x), np.inf, x)
 
 
 def _weighted_frobenius(w: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -195,7 +211,18 @@ def _weighted_frobenius(w: np.ndarray, X: np.ndarray) -> np.ndarray:
 
 
 def norm_bounds_from_forward(fw: Forward) -> NormBounds:
-    """All bounds for every network of a forward pass (batch axis kept): see :func:`norm_bounds`."""
+    """All bounds for every network of a forward pass (batch axis kept): see :func:`norm_bounds`.
+
+    Overflow is expected for huge parameters and is not warned about: every bound (and every
+    norm of an overflowing quantity) that comes out NaN is returned as inf.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        b = _norm_bounds(fw)
+    exact = ("n", "e_max", "input_gram_norm", "theta2_norm", "kappa")
+    return NormBounds(**{k: (v if k in exact else _no_nan(v)) for k, v in vars(b).items()})
+
+
+def _norm_bounds(fw: Forward) -> NormBounds:
     net = fw.net
     const = CONSTANTS[net.activation]
     F0, f0, F1, F2 = const.sup_f, const.f_at_0, const.sup_f1, const.sup_f2

@@ -69,7 +69,8 @@ if HAVE_NUMBA:
             return sp, S, f2, f2 * (1.0 - 2.0 * S)
         Phi = 0.5 * (1.0 + math.erf(u / math.sqrt(2.0)))
         phi = math.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
-        return u * Phi, Phi + u * phi, (2.0 - u * u) * phi, (u * u * u - 4.0 * u) * phi
+        uc = min(max(u, -40.0), 40.0)  # phi = 0 beyond |u| = 40: no inf * 0 in f'', f'''
+        return u * Phi, Phi + u * phi, (2.0 - uc * uc) * phi, (uc * uc * uc - 4.0 * uc) * phi
 
     @_jit
     def _act01(code, u):
@@ -865,8 +866,9 @@ if HAVE_NUMBA:
                 A[k, w] = u * Phi
                 F1[k, w] = Phi + u * phi
                 if order == 3:
-                    F2[k, w] = (2.0 - u * u) * phi
-                    F3[k, w] = (u * u * u - 4.0 * u) * phi
+                    uc = min(max(u, -40.0), 40.0)  # phi = 0 beyond |u| = 40: no inf * 0
+                    F2[k, w] = (2.0 - uc * uc) * phi
+                    F3[k, w] = (uc * uc * uc - 4.0 * uc) * phi
 
     @_ljit
     def _grad_lanes3(nw, TH, Xt, y, h, code, G, Z, E, A, F1):

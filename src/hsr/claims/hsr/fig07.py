@@ -45,7 +45,10 @@ READINGS: dict[str, str] = {
     "'approaches 0 from the positive direction' (ends positive, within 10% of the initial "
     "spectral range of 0), lambda_min 'approaches 0 from the negative direction' (ends "
     "non-positive, within the same distance) and 'the range of the eigenvalues narrows' "
-    "(lambda_max - lambda_min shrinks).",
+    "(lambda_max - lambda_min shrinks). Proposition 2 proves only that the WS interval "
+    "[m - s sqrt(n-1), m + s sqrt(n-1)] narrows when m stays and s falls, not that the "
+    "spectrum's range does; so the range is read on the eigenvalues themselves, not inferred "
+    "from the bounds.",
 }
 
 

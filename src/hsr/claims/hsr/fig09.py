@@ -74,7 +74,7 @@ def hsr_fig09(
     """HSR Fig. 9, "tight bound; skewed; defines Flat and Sharp seeds", over the unique
     critical points (``lambda_max``, ``ws_upper``: ``(M,)``) of a sweep of ``n_seeds`` seeds.
 
-    Three parts, combined by :func:`hsr.report.combine_verdicts`:
+    Three parts, combined by :func:`hsr.claims.combine_verdicts`:
 
     - tight: no violation of lambda_max <= lambda_WS (1e-10 relative) and median
       lambda_max / lambda_WS >= ``tight_ratio``: holds; the bound holds but looser: partly;

@@ -59,7 +59,7 @@ def hsr_fig12(lambda_max_sharp: dict) -> Outcome:
     lambda_max of every method on the same Sharp seeds (``lambda_max_sharp``: method ->
     ``(S,)``, methods ``baseline``, ``hessian``, ``asam``, ``hsr``).
 
-    Two parts, combined by :func:`hsr.report.combine_verdicts`:
+    Two parts, combined by :func:`hsr.claims.combine_verdicts`:
 
     - lowest: HSR Reg. and A-SAM have the two lowest medians: holds; one of them: partly;
     - beats Hessian Reg.: one-sided paired Wilcoxon, HSR's lambda_max < Hessian Reg.'s,

@@ -63,7 +63,7 @@ def hsr_fig14(f1: dict, sharp, flat, harm_margin: float = 0.01) -> Outcome:
     ``baseline``, ``hessian``, ``asam``, ``hsr``) and the boolean masks ``sharp``, ``flat``
     ``(S,)`` of the two groups.
 
-    Two parts, combined by :func:`hsr.report.combine_verdicts`:
+    Two parts, combined by :func:`hsr.claims.combine_verdicts`:
 
     - Sharp improves: one-sided paired Wilcoxon (F1 > Baseline's) at 1% for HSR Reg. and
       A-SAM: both holds, one partly;
