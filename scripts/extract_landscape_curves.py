@@ -399,7 +399,10 @@ def replot(panel: Panel, shape: tuple[int, int], dpi: int = DPI, thin: bool = Fa
 
     H, W = (n * 72 / dpi for n in shape)  # the raster's size in points
     b = panel.box
-    fig = plt.figure(figsize=(W / 72, H / 72), dpi=dpi)
+    # matplotlib's defaults, whatever style the calling process applied (a layout engine
+    # would move the axes)
+    with plt.rc_context(matplotlib.rcParamsDefault):
+        fig = plt.figure(figsize=(W / 72, H / 72), dpi=dpi, layout="none")
     fig.patch.set_alpha(0.0)
     ax = fig.add_axes([b.x0 / W, 1 - b.bottom / H, (b.x1 - b.x0) / W, (b.bottom - b.top) / H])
     ax.set_xlim(*panel.x.to_value([b.x0, b.x1]))
@@ -417,10 +420,13 @@ def replot(panel: Panel, shape: tuple[int, int], dpi: int = DPI, thin: bool = Fa
 
 
 def _fig_array(fig, dpi: int = DPI) -> np.ndarray:
+    import matplotlib
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    # the whole canvas at the raster's size: not cropped by a style's savefig.bbox = "tight"
+    with plt.rc_context(matplotlib.rcParamsDefault):
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white", bbox_inches=None)
     plt.close(fig)
     buf.seek(0)
     from PIL import Image

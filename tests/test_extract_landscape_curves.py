@@ -30,10 +30,23 @@ def ex():
     sys.modules.pop(spec.name, None)
 
 
+@pytest.fixture(autouse=True)
+def book_style():
+    """Every test runs under the book's style (as it may in a shared xdist worker after a
+    plotting test): the drawing and the extraction must not depend on the process's rcParams."""
+    from hsr.book.plotting import use_style
+
+    with plt.rc_context():
+        use_style()
+        yield
+
+
 def _figure(curves: dict, log: bool = True, legend: bool = True) -> bytes:
-    """A PDF drawn as the authors' plot_differences.py draws (rcParams included)."""
+    """A PDF drawn as the authors' plot_differences.py draws (rcParams included), from
+    matplotlib's defaults: another test in the same worker may have applied the book's style
+    (hsr.book.plotting sets rcParams, e.g. ticks drawn inside the axes)."""
     rc = {"font.size": 16, "axes.grid": True, "grid.alpha": 0.3, "lines.linewidth": 2}
-    with plt.rc_context(rc):
+    with plt.rc_context(matplotlib.rcParamsDefault), plt.rc_context(rc):
         fig = plt.figure()
         for (h, L), y in curves.items():
             plt.plot(y, label=f"$h$ = {h}, $L$ = {L}")
