@@ -81,7 +81,8 @@ __all__ = [
 # registers a *loader* here; the loader runs on first use and returns the engine's function
 # ``fn(kind, net, theta (B, n), X, y) -> (B, n)`` or None when the engine cannot run (numba
 # not installed). So ``import hsr.core`` never imports numba, and the core never imports
-# the experiments floor: without the registration "auto" simply means numpy.
+# the experiments floor: without the registration "auto" (every gradient's default) simply
+# means numpy.
 ENGINES = ("numpy", "numba", "auto")
 _KINDS = ("trace", "trace_squared", "ws_upper")
 _ENGINE_LOADERS: dict[str, Callable[[], Callable | None]] = {}
@@ -133,16 +134,19 @@ def resolve_engine(
 ) -> str:
     """The engine a gradient call will use: ``"numpy"`` or ``"numba"``.
 
-    ``engine``: ``"numpy"`` (this module: the readable reference), ``"numba"`` (the compiled
-    kernels of :mod:`hsr.kernels`: the training loop's arithmetic, assembled form, the two
-    O(N n^2) steps as BLAS matrix products, one compiled call for all networks; needs the
-    optional numba, ``pip install 'hsr[fast]'``, else ValueError; ``method="pairwise"``
-    with it is a ValueError) or ``"auto"`` (numba when it is installed, ``method`` is not
-    ``"pairwise"`` and its predicted cost for B networks on N samples is below numpy's:
-    the constants above, measured by ``benchmarks/bench_gradients.py``). The engines agree
-    to round-off (~1e-12 relative). The first numba call of a session may compile (~10 s)
-    unless numba's on-disk cache is warm. ``kind``: ``"trace"``, ``"trace_squared"`` or
-    ``"ws_upper"``.
+    ``engine``: ``"auto"`` (the default of every gradient: the faster engine for these sizes,
+    so that the call the README shows is the fast one: numba when it is installed,
+    ``method`` is not ``"pairwise"`` and its predicted cost for B networks on N samples is
+    below numpy's, by the constants above, measured by ``benchmarks/bench_gradients.py``;
+    numpy otherwise, which is all a plain ``pip install hsr`` without the ``fast`` extra
+    has), ``"numpy"`` (this module: the readable reference, which the tests check against
+    JAX autodiff) or ``"numba"`` (the compiled kernels of :mod:`hsr.experiments.kernels`: the
+    training loop's arithmetic, assembled form, the two O(N n^2) steps as BLAS matrix
+    products, one compiled call for all networks; needs the optional numba, ``pip install
+    'hsr[fast]'``, else ValueError; ``method="pairwise"`` with it is a ValueError). The
+    engines agree to round-off (~1e-12 relative), not bit for bit. The first numba call of
+    a session may compile (~10 s) unless numba's on-disk cache is warm (``make`` warms it).
+    ``kind``: ``"trace"``, ``"trace_squared"`` or ``"ws_upper"``.
     """
     _check_method(method)
     _check_engine(engine, method)
@@ -266,13 +270,13 @@ def adjoints_trace_squared(fw: Forward, method: str) -> tuple[dict, np.ndarray]:
 
 # ----- public gradients ---------------------------------------------------------------------
 def grad_trace_hessian(
-    net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, engine: str = "numpy"
+    net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, engine: str = "auto"
 ) -> np.ndarray:
     """grad tr(H) in closed form (HSR Theorems 2 and 3): ``(n,)`` or ``(B, n)``.
 
     ``net.split`` gives the theta1 block (Theorem 2) and the theta2 block (Theorem 3).
-    ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
-    :func:`resolve_engine`.
+    ``engine``: ``"auto"`` (default: the faster engine, numba where it is installed, else
+    numpy), ``"numpy"`` (the reference) or ``"numba"``: see :func:`resolve_engine`.
     """
     G = _compiled("trace", net, theta, X, y, "auto", engine)
     if G is not None:
@@ -287,13 +291,13 @@ def grad_trace_hessian_squared(
     X: np.ndarray,
     y: np.ndarray,
     method: str = "auto",
-    engine: str = "numpy",
+    engine: str = "auto",
 ) -> np.ndarray:
     """grad tr(H^2) in closed form (HSR Theorems 4 and 5): ``(n,)`` or ``(B, n)``.
 
     ``method``: ``"pairwise"`` (O(N^2 h)), ``"assembled"`` (O(N n^2)) or ``"auto"``.
-    ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
-    :func:`resolve_engine`.
+    ``engine``: ``"auto"`` (default: the faster engine, numba where it is installed, else
+    numpy), ``"numpy"`` (the reference) or ``"numba"``: see :func:`resolve_engine`.
     """
     G = _compiled("trace_squared", net, theta, X, y, method, engine)
     if G is not None:
@@ -351,12 +355,13 @@ def grad_ws_upper_bound(
     X: np.ndarray,
     y: np.ndarray,
     method: str = "auto",
-    engine: str = "numpy",
+    engine: str = "auto",
 ) -> np.ndarray:
     """grad lambda_WS in closed form (HSR Theorem 1): ``(n,)`` or ``(B, n)``.
 
-    ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
-    :func:`resolve_engine`.
+    ``engine``: ``"auto"`` (default: the faster engine for these sizes, numba where the
+    ``fast`` extra is installed, else numpy), ``"numpy"`` (the reference, checked against JAX
+    autodiff) or ``"numba"``: see :func:`resolve_engine`.
     """
     G = _compiled("ws_upper", net, theta, X, y, method, engine)
     if G is not None:
