@@ -45,11 +45,13 @@ minimum of the variance, so the gradient is ``grad m`` alone. Never NaN.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from .blas import product_work, serial_blas
 from .bounds import moments
 from .hessian import assemble_hessian
 from .model import Forward, Net
@@ -77,7 +79,7 @@ __all__ = [
 ]
 
 # ----- compiled engines -----------------------------------------------------------------------
-# The core is numpy/scipy only. A compiled engine (the numba kernels of the experiments floor)
+# The core never imports numba. A compiled engine (the numba kernels of the experiments floor)
 # registers a *loader* here; the loader runs on first use and returns the engine's function
 # ``fn(kind, net, theta (B, n), X, y) -> (B, n)`` or None when the engine cannot run (numba
 # not installed). So ``import hsr.core`` never imports numba, and the core never imports
@@ -189,7 +191,11 @@ def _compiled(kind: str, net: Net, theta, X, y, method: str, engine: str):
     B = theta.shape[0] if theta.ndim == 2 else 1
     if resolve_engine(engine, net, B, X.shape[0], method, kind) != "numba":
         return None
-    G = _engine_function("numba")(kind, net, theta.reshape(B, -1), X, y)
+    # one BLAS thread for mid-sized products (hsr.core.blas), and for every size when the
+    # kernel already runs several networks on numba's threads
+    work = product_work(net, theta, X, "samples" if kind == "trace" else "assembled")
+    with serial_blas(work, below=math.inf if B > 1 else None):
+        G = _engine_function("numba")(kind, net, theta.reshape(B, -1), X, y)
     return G if theta.ndim == 2 else G[0]
 
 
@@ -281,8 +287,9 @@ def grad_trace_hessian(
     G = _compiled("trace", net, theta, X, y, "auto", engine)
     if G is not None:
         return G
-    fw = net.forward(theta, X, y)
-    return fw.out(fw.backprop(**adjoints_trace(fw)))
+    with serial_blas(product_work(net, theta, X, "samples")):
+        fw = net.forward(theta, X, y)
+        return fw.out(fw.backprop(**adjoints_trace(fw)))
 
 
 def grad_trace_hessian_squared(
@@ -302,9 +309,10 @@ def grad_trace_hessian_squared(
     G = _compiled("trace_squared", net, theta, X, y, method, engine)
     if G is not None:
         return G
-    fw = net.forward(theta, X, y)
-    adj, _ = adjoints_trace_squared(fw, method)
-    return fw.out(fw.backprop(**adj))
+    with serial_blas(product_work(net, theta, X, method)):
+        fw = net.forward(theta, X, y)
+        adj, _ = adjoints_trace_squared(fw, method)
+        return fw.out(fw.backprop(**adj))
 
 
 @dataclass
@@ -344,8 +352,9 @@ def ws_gradient_terms(
 ) -> WSGradient:
     """grad lambda_WS with its mean and spread terms (HSR Theorem 1, Fig. 6)."""
     _check_method(method)
-    fw = net.forward(theta, X, y)
-    gr = ws_gradient(fw, method, per_sample=False)
+    with serial_blas(product_work(net, theta, X, method)):
+        fw = net.forward(theta, X, y)
+        gr = ws_gradient(fw, method, per_sample=False)
     return WSGradient(**{k: fw.out(v) for k, v in vars(gr).items()})
 
 
@@ -361,7 +370,9 @@ def grad_ws_upper_bound(
 
     ``engine``: ``"auto"`` (default: the faster engine for these sizes, numba where the
     ``fast`` extra is installed, else numpy), ``"numpy"`` (the reference, checked against JAX
-    autodiff) or ``"numba"``: see :func:`resolve_engine`.
+    autodiff) or ``"numba"``: see :func:`resolve_engine`. Either way the call runs its
+    mid-sized matrix products on one BLAS thread (:mod:`hsr.core.blas`), so it keeps its
+    speed beside other work.
     """
     G = _compiled("ws_upper", net, theta, X, y, method, engine)
     if G is not None:
@@ -380,8 +391,9 @@ def ws_gradient_per_sample(
     so a contribution vanishes as e_i -> 0 (HSR Proposition 1, Fig. 4).
     """
     _check_method(method)
-    fw = net.forward(theta, X, y)
-    return fw.out(ws_gradient(fw, method, per_sample=True).total)
+    with serial_blas(product_work(net, theta, X, method)):
+        fw = net.forward(theta, X, y)
+        return fw.out(ws_gradient(fw, method, per_sample=True).total)
 
 
 # ----- Hutchinson: v^T H v and its gradient ---------------------------------------------------

@@ -5,8 +5,8 @@ The sweeps and comparisons cut their networks into chunks and train each chunk i
 bit-identical whatever the executor and chunking. The executor, when the caller gives none
 (:func:`executor_scope`): a dask cluster when ``$HSR_SCHEDULER`` names its scheduler (what
 ``hsr run --scheduler ADDRESS`` sets for every notebook), else a ``forkserver`` process pool
-over the machine's cores with one numba thread per worker. A dask ``client.get_executor()``
-works as it is.
+over the machine's cores with one numba thread and one BLAS thread per worker
+(:func:`hsr.core.blas.serial_blas`). A dask ``client.get_executor()`` works as it is.
 
 Every finished chunk goes to the entry's :class:`~hsr.experiments.cache.ChunkStore` as soon as
 it arrives, so an interrupted run loses no finished chunk: the same call made again resumes.
@@ -28,6 +28,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 import numpy as np
 
 from ..core._checks import positive
+from ..core.blas import serial_blas
 from ..core.model import Net
 from .cache import ChunkStore
 from .progress import progress_bar
@@ -56,14 +57,17 @@ def train_chunk(args) -> TrainResult:
     """Worker: train one chunk of networks (top-level so that it pickles). ``args``:
     ``(net_args, theta0, X, y, cfg_dict, threads)``; returns the chunk's :class:`TrainResult`."""
     net_args, theta0, X, y, cfg_dict, threads = args
-    if threads is not None:
-        try:
-            import numba
+    if threads is None:
+        return train(Net(*net_args), theta0, X, y, TrainConfig(**cfg_dict))
+    try:
+        import numba
 
-            numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-        except ImportError:
-            pass
-    return train(Net(*net_args), theta0, X, y, TrainConfig(**cfg_dict))
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    except ImportError:
+        pass
+    # a worker of hsr's own pool (one per core): one BLAS thread too, whatever the size
+    with serial_blas():
+        return train(Net(*net_args), theta0, X, y, TrainConfig(**cfg_dict))
 
 
 def result_to_arrays(res: TrainResult) -> tuple[dict, dict]:
@@ -144,8 +148,8 @@ def executor_scope(executor: Executor | None = None):
 
 
 def worker_threads(executor) -> int | None:
-    """numba threads per worker: 1 in the pools hsr makes (one per core already), else
-    numba's own default in a pool of the caller's."""
+    """numba threads per worker: 1 in the pools hsr makes (one per core already; BLAS gets one
+    thread there too), else numba's own default in a pool of the caller's."""
     return 1 if executor is None or getattr(executor, "_hsr_default", False) else None
 
 
