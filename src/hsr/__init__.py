@@ -5,7 +5,7 @@ largest Hessian eigenvalue, Hessian Spectral Range (HSR) regularization, which d
 closed-form gradient, and the convergence of loss landscapes as the sample grows (Kiselev et
 al.). The package has four floors, each importing only those below it (``ARCHITECTURE.md``):
 
-* :mod:`hsr.core` -- the closed forms (numpy and scipy only);
+* :mod:`hsr.core` -- the closed forms (numpy and scipy only, with threadpoolctl for BLAS threads);
 * :mod:`hsr.experiments` -- data, training, kernels, sweeps, comparisons, probes, statistics;
 * :mod:`hsr.claims` -- the ledger's rows, verdict rules and the tests of the papers' claims;
 * :mod:`hsr.book` -- paths, glue, plotting, pages and the ``hsr`` command (never imported here).

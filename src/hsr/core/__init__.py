@@ -1,6 +1,7 @@
 """The closed-form core: the three-layer network, its exact Hessian, the traces tr(H) and
 tr(H^2), the Wolkowicz-Styan bounds and their gradients (WS and HSR papers), and the
-finite-difference references. numpy and scipy only; nothing here imports another floor."""
+finite-difference references. numpy and scipy (and threadpoolctl for the BLAS thread count,
+:mod:`hsr.core.blas`) only; nothing here imports another floor."""
 
 from .activations import ACTIVATIONS
 from .bounds import WSBounds, ws_bounds, ws_lower_bound, ws_upper_bound

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .blas import product_work, serial_blas
 from .model import Forward, Net
 from .traces import trace_from_forward, trace_squared_from_forward
 
@@ -105,8 +106,9 @@ def ws_bounds(
     net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, method: str = "auto"
 ) -> WSBounds:
     """All four WS bounds with m and s; fields are floats, or ``(B,)`` for a batch."""
-    fw = net.forward(theta, X, y)
-    b = bounds_from_forward(fw, method)
+    with serial_blas(product_work(net, theta, X, method)):  # hsr.core.blas
+        fw = net.forward(theta, X, y)
+        b = bounds_from_forward(fw, method)
     fields = {k: (v if k == "n" else fw.out(v)) for k, v in vars(b).items()}
     return WSBounds(**fields)
 

@@ -55,11 +55,13 @@ subdifferential of ``s = sqrt(var)`` at a minimum of the variance, so the gradie
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from .blas import product_work, serial_blas
 from .bounds import moments
 from .hessian import assemble_hessian
 from .model import Forward, Net
@@ -88,11 +90,12 @@ __all__ = [
 ]
 
 # ----- compiled engines -----------------------------------------------------------------------
-# The core is numpy/scipy only. A compiled engine (the numba kernels of the experiments floor)
+# The core never imports numba. A compiled engine (the numba kernels of the experiments floor)
 # registers a *loader* here; the loader runs on first use and returns the engine's function
 # ``fn(kind, net, theta (B, n), X, y) -> (B, n)`` or None when the engine cannot run (numba
 # not installed). So ``import hsr.core`` never imports numba, and the core never imports
-# the experiments floor: without the registration "auto" simply means numpy.
+# the experiments floor: without the registration "auto" (every gradient's default) simply
+# means numpy.
 ENGINES = ("numpy", "numba", "auto")
 _KINDS = ("trace", "trace_squared", "ws_upper")
 _ENGINE_LOADERS: dict[str, Callable[[], Callable | None]] = {}
@@ -140,16 +143,19 @@ def resolve_engine(
 ) -> str:
     """The engine a gradient call will use: ``"numpy"`` or ``"numba"``.
 
-    ``engine``: ``"numpy"`` (this module: the readable reference), ``"numba"`` (the compiled
-    kernels of :mod:`hsr.experiments.kernels`: the training loop's arithmetic, assembled form,
-    the two O(N n^2) steps as BLAS matrix products, one compiled call for all networks; needs the
-    optional numba, ``pip install 'hsr[fast]'``, else ValueError; ``method="pairwise"``
-    with it is a ValueError) or ``"auto"`` (numba when it is installed, ``method`` is not
-    ``"pairwise"`` and its predicted cost for B networks on N samples is below numpy's:
-    the cost model above, measured by ``benchmarks/bench_gradients.py``). The engines agree
-    to round-off (~1e-12 relative). The first numba call of a session may compile (~10 s)
-    unless numba's on-disk cache is warm. ``kind``: ``"trace"``, ``"trace_squared"`` or
-    ``"ws_upper"``.
+    ``engine``: ``"auto"`` (the default of every gradient: the faster engine for these sizes,
+    so that the call the README shows is the fast one: numba when it is installed,
+    ``method`` is not ``"pairwise"`` and its predicted cost for B networks on N samples is
+    below numpy's, by the cost model above, measured by ``benchmarks/bench_gradients.py``;
+    numpy otherwise, which is all a plain ``pip install hsr`` without the ``fast`` extra
+    has), ``"numpy"`` (this module: the readable reference, which the tests check against
+    JAX autodiff) or ``"numba"`` (the compiled kernels of :mod:`hsr.experiments.kernels`: the
+    training loop's arithmetic, assembled form, the two O(N n^2) steps as BLAS matrix
+    products, one compiled call for all networks; needs the optional numba, ``pip install
+    'hsr[fast]'``, else ValueError; ``method="pairwise"`` with it is a ValueError). The
+    engines agree to round-off (~1e-12 relative), not bit for bit. The first numba call of
+    a session may compile (~10 s) unless numba's on-disk cache is warm (``make`` warms it).
+    ``kind``: ``"trace"``, ``"trace_squared"`` or ``"ws_upper"``.
     """
     _check_method(method)
     _check_engine(engine, method)
@@ -189,7 +195,11 @@ def _compiled(kind: str, net: Net, theta, X, y, method: str, engine: str):
     B = theta.shape[0] if theta.ndim == 2 else 1
     if resolve_engine(engine, net, B, X.shape[0], method, kind) != "numba":
         return None
-    G = _engine_function("numba")(kind, net, theta.reshape(B, -1), X, y)
+    # one BLAS thread for mid-sized products (hsr.core.blas), and for every size when the
+    # kernel already runs several networks on numba's threads
+    work = product_work(net, theta, X, "samples" if kind == "trace" else "assembled")
+    with serial_blas(work, below=math.inf if B > 1 else None):
+        G = _engine_function("numba")(kind, net, theta.reshape(B, -1), X, y)
     return G if theta.ndim == 2 else G[0]
 
 
@@ -270,19 +280,20 @@ def adjoints_trace_squared(fw: Forward, method: str) -> tuple[dict, np.ndarray]:
 
 # ----- public gradients ---------------------------------------------------------------------
 def grad_trace_hessian(
-    net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, engine: str = "numpy"
+    net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, engine: str = "auto"
 ) -> np.ndarray:
     """grad tr(H) in closed form (HSR Theorems 2 and 3): ``(n,)`` or ``(B, n)``.
 
     ``net.split`` gives the theta1 block (Theorem 2) and the theta2 block (Theorem 3).
-    ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
-    :func:`resolve_engine`.
+    ``engine``: ``"auto"`` (default: the faster engine, numba where it is installed, else
+    numpy), ``"numpy"`` (the reference) or ``"numba"``: see :func:`resolve_engine`.
     """
     G = _compiled("trace", net, theta, X, y, "auto", engine)
     if G is not None:
         return G
-    fw = net.forward(theta, X, y)
-    return fw.out(fw.backprop(**adjoints_trace(fw)))
+    with serial_blas(product_work(net, theta, X, "samples")):
+        fw = net.forward(theta, X, y)
+        return fw.out(fw.backprop(**adjoints_trace(fw)))
 
 
 def grad_trace_hessian_squared(
@@ -291,21 +302,22 @@ def grad_trace_hessian_squared(
     X: np.ndarray,
     y: np.ndarray,
     method: str = "auto",
-    engine: str = "numpy",
+    engine: str = "auto",
 ) -> np.ndarray:
     """grad tr(H^2) in closed form (HSR Theorems 4 and 5): ``(n,)`` or ``(B, n)``.
 
     ``method``: ``"pairwise"`` (O(N^2 (d + h))), ``"assembled"`` (O(N n^2)) or ``"auto"``
     (the one predicted to be faster: :func:`hsr.core.traces.choose_trace_squared_method`).
-    ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
-    :func:`resolve_engine`.
+    ``engine``: ``"auto"`` (default: the faster engine, numba where it is installed, else
+    numpy), ``"numpy"`` (the reference) or ``"numba"``: see :func:`resolve_engine`.
     """
     G = _compiled("trace_squared", net, theta, X, y, method, engine)
     if G is not None:
         return G
-    fw = net.forward(theta, X, y)
-    adj, _ = adjoints_trace_squared(fw, method)
-    return fw.out(fw.backprop(**adj))
+    with serial_blas(product_work(net, theta, X, method)):
+        fw = net.forward(theta, X, y)
+        adj, _ = adjoints_trace_squared(fw, method)
+        return fw.out(fw.backprop(**adj))
 
 
 @dataclass
@@ -345,8 +357,9 @@ def ws_gradient_terms(
 ) -> WSGradient:
     """grad lambda_WS with its mean and spread terms (HSR Theorem 1, Fig. 6)."""
     _check_method(method)
-    fw = net.forward(theta, X, y)
-    gr = ws_gradient(fw, method, per_sample=False)
+    with serial_blas(product_work(net, theta, X, method)):
+        fw = net.forward(theta, X, y)
+        gr = ws_gradient(fw, method, per_sample=False)
     return WSGradient(**{k: fw.out(v) for k, v in vars(gr).items()})
 
 
@@ -356,12 +369,15 @@ def grad_ws_upper_bound(
     X: np.ndarray,
     y: np.ndarray,
     method: str = "auto",
-    engine: str = "numpy",
+    engine: str = "auto",
 ) -> np.ndarray:
     """grad lambda_WS in closed form (HSR Theorem 1): ``(n,)`` or ``(B, n)``.
 
-    ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
-    :func:`resolve_engine`.
+    ``engine``: ``"auto"`` (default: the faster engine for these sizes, numba where the
+    ``fast`` extra is installed, else numpy), ``"numpy"`` (the reference, checked against JAX
+    autodiff) or ``"numba"``: see :func:`resolve_engine`. Either way the call runs its
+    mid-sized matrix products on one BLAS thread (:mod:`hsr.core.blas`), so it keeps its
+    speed beside other work.
     """
     G = _compiled("ws_upper", net, theta, X, y, method, engine)
     if G is not None:
@@ -380,8 +396,9 @@ def ws_gradient_per_sample(
     so a contribution vanishes as e_i -> 0 (HSR Proposition 1, Fig. 4).
     """
     _check_method(method)
-    fw = net.forward(theta, X, y)
-    return fw.out(ws_gradient(fw, method, per_sample=True).total)
+    with serial_blas(product_work(net, theta, X, method)):
+        fw = net.forward(theta, X, y)
+        return fw.out(ws_gradient(fw, method, per_sample=True).total)
 
 
 # ----- Hutchinson: v^T H v and its gradient ---------------------------------------------------

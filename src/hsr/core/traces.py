@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .blas import product_work, serial_blas
 from .hessian import assemble_hessian
 from .model import Forward, Net
 
@@ -216,5 +217,6 @@ def trace_hessian_squared(
     True
     """
     _check_method(method)
-    fw = net.forward(theta, X, y)
-    return fw.out(trace_squared_from_forward(fw, method))
+    with serial_blas(product_work(net, theta, X, method)):  # hsr.core.blas
+        fw = net.forward(theta, X, y)
+        return fw.out(trace_squared_from_forward(fw, method))
