@@ -80,9 +80,9 @@ def test_directions_kernel_matches_numpy(activation, method):
 def _cached_dispatchers():
     from numba.core.registry import CPUDispatcher
 
-    from hsr.experiments.kernels import lanes, network, vecmath
+    from hsr.experiments.kernels import curvature, lanes, network, vecmath
 
-    for module in (network, vecmath, lanes):
+    for module in (network, vecmath, lanes, curvature):
         for name, obj in vars(module).items():
             if isinstance(obj, CPUDispatcher) and obj.__module__ == module.__name__:
                 yield f"{module.__name__}.{name}", obj

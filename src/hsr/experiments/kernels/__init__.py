@@ -11,7 +11,9 @@ Three programs, one file each:
 * :mod:`.lanes`: the SIMD lane kernels, blocks of up to ``BLOCK`` networks in lock-step
   (``train_kernel``: the training engine);
 
-plus :mod:`.engine` (``closed_form_gradient``: the numba engine of :mod:`hsr.core.gradients`)
+plus :mod:`.curvature` (grad lambda_WS and the traces' gradients of one network with the
+sample axis innermost: HSR Reg.'s direction in the lanes), :mod:`.engine`
+(``closed_form_gradient``: the numba engine of :mod:`hsr.core.gradients`)
 and :mod:`._common` (whether numba is installed, the activation codes, the compile flavours,
 and the stamp that makes numba's on-disk cache follow every file of this package).
 

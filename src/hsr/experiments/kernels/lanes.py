@@ -1,12 +1,13 @@
 """The SIMD lane kernels: blocks of up to ``BLOCK`` networks in lock-step.
 
 :func:`train_kernel` (the training engine) runs networks in SIMD lanes: every per-network
-array lane-innermost (``(n, lanes)``, per-sample arrays ``(N, h, lanes)``, the Hessian
-``(n, n, lanes)``), branch-free lane loops that LLVM vectorises (the elementwise functions of
-:mod:`.vecmath`), one block per thread over that thread's queue of networks, a lane refilled
-from the queue when its network stops. Every lane does the same IEEE operations on its own
-network, so the results stay bit-identical per network; ``tests/experiments/test_lanes.py``
-checks that (alone, reversed, chunked, any queues and block widths, threads) and every method x
+array lane-innermost (``(n, lanes)``, per-sample arrays ``(N, h, lanes)``), branch-free lane
+loops that LLVM vectorises (the elementwise functions of :mod:`.vecmath`), one block per thread
+over that thread's queue of networks, a lane refilled from the queue when its network stops.
+HSR Reg.'s direction is computed per regularizing network with the sample axis innermost
+(:mod:`.curvature`). Every lane does the same IEEE operations on its own network, so the
+results stay bit-identical per network; ``tests/experiments/test_lanes.py`` checks that
+(alone, reversed, chunked, any queues and block widths, threads) and every method x
 activation against the numpy loop.
 """
 
@@ -17,8 +18,8 @@ import math
 import numpy as np
 from numba import get_num_threads, njit, prange
 
+from . import curvature as cv
 from . import vecmath as vm
-from ._common import jit_inline as _ijit
 from ._common import jit_lanes as _ljit
 
 __all__ = ["W", "BLOCK", "train_lanes_kernel", "train_kernel"]
@@ -32,59 +33,6 @@ W = 8
 #: network, 8 W lanes took 0.55 us per plain gradient and 9-13 us per grad lambda_WS (d_h = 3)
 #: against 0.84-1.5 and 17 at 4 W; 16 W gained nothing more (measured on a loaded machine).
 BLOCK = 8 * W
-
-
-@_ijit
-def _act_lanes(nw, code, U, k, A, F1, F2, F3, order):
-    """Activation of the pre-activations U (W,) of unit k into A[k], F1[k] (and F2[k], F3[k]
-    if order == 3), for every lane; the branch on the code is outside the lane loops.
-    softplus and GELU call libm's log1p / erf per lane (those loops do not vectorise)."""
-    if code == 0:
-        for w in range(nw):
-            A[k, w] = U[w]
-            F1[k, w] = 1.0
-        if order == 3:
-            for w in range(nw):
-                F2[k, w] = 0.0
-                F3[k, w] = 0.0
-    elif code == 1:
-        for w in range(nw):
-            S, _, _ = vm.expit(U[w])
-            f1 = S * (1.0 - S)
-            A[k, w] = S
-            F1[k, w] = f1
-            if order == 3:
-                F2[k, w] = f1 * (1.0 - 2.0 * S)
-                F3[k, w] = f1 * (1.0 - 6.0 * S + 6.0 * S * S)
-    elif code == 2:
-        for w in range(nw):
-            t = vm.tanh(U[w])
-            f1 = 1.0 - t * t
-            A[k, w] = t
-            F1[k, w] = f1
-            if order == 3:
-                F2[k, w] = -2.0 * t * f1
-                F3[k, w] = f1 * (6.0 * t * t - 2.0)
-    elif code == 3:
-        for w in range(nw):
-            u = U[w]
-            S, e, _ = vm.expit(u)
-            A[k, w] = max(u, 0.0) + math.log1p(e)
-            F1[k, w] = S
-            if order == 3:
-                f2 = S * (1.0 - S)
-                F2[k, w] = f2
-                F3[k, w] = f2 * (1.0 - 2.0 * S)
-    else:
-        for w in range(nw):
-            u = U[w]
-            Phi = 0.5 * (1.0 + math.erf(u / math.sqrt(2.0)))
-            phi = vm.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
-            A[k, w] = u * Phi
-            F1[k, w] = Phi + u * phi
-            if order == 3:
-                F2[k, w] = (2.0 - u * u) * phi
-                F3[k, w] = (u * u * u - 4.0 * u) * phi
 
 
 @_ljit
@@ -126,7 +74,7 @@ def _grad_lanes3(nw, TH, Xt, y, h, code, G, Z, E, A, F1):
             else:  # softplus, GELU: libm calls in the loop (not vectorised)
                 for w in range(nw):
                     Z[w] = TH[k, w] * x0 + TH[r1, w] * x1 + TH[r2, w] * x2
-                _act_lanes(nw, code, Z, k, A, F1, F1, F1, 1)  # Z as scratch for u
+                vm.activations(nw, code, Z, k, A, F1, F1, F1, 1)  # Z as scratch for u
                 for w in range(nw):
                     Z[w] = TH[n1, w]
                 for kk in range(k + 1):
@@ -171,7 +119,7 @@ def _grad_lanes(nw, TH, Xt, y, h, code, G, U, Z, E, AU, A, F1):
                 x = Xt[i, j]
                 for w in range(nw):
                     U[w] += TH[j * h + k, w] * x
-            _act_lanes(nw, code, U, k, A, F1, F1, F1, 1)
+            vm.activations(nw, code, U, k, A, F1, F1, F1, 1)
             for w in range(nw):
                 Z[w] += TH[n1 + 1 + k, w] * A[k, w]
         yi = y[i]
@@ -207,7 +155,7 @@ def _forward_lanes(nw, TH, Xt, y, h, code, U, Z, A, F1, F2, F3, E, S, P):
                 x = Xt[i, j]
                 for w in range(nw):
                     U[w] += TH[j * h + k, w] * x
-            _act_lanes(nw, code, U, k, Ai, F1i, F2i, F3i, 3)
+            vm.activations(nw, code, U, k, Ai, F1i, F2i, F3i, 3)
             for w in range(nw):
                 Z[w] += TH[n1 + 1 + k, w] * Ai[k, w]
         yi = y[i]
@@ -246,59 +194,6 @@ def _backprop_lanes(nw, i, TH, Xt, h, A, F1, F2, F3, az, aa, av, aw, af1, out, T
 
 
 @_ljit
-def _g_lanes(nw, i, TH, Xt, h, A, F1, g):
-    d1 = Xt.shape[1]
-    n1 = h * d1
-    for j in range(d1):
-        x = Xt[i, j]
-        for k in range(h):
-            for w in range(nw):
-                g[j * h + k, w] = x * TH[n1 + 1 + k, w] * F1[i, k, w]
-    for w in range(nw):
-        g[n1, w] = 1.0
-    for k in range(h):
-        for w in range(nw):
-            g[n1 + 1 + k, w] = A[i, k, w]
-
-
-@_ljit
-def _hessian_lanes(nw, TH, Xt, h, A, F1, F2, E, S, H, g, T):
-    """Closed-form Hessian of the lanes' networks into H (n, n, L); see ``_hessian``."""
-    N, d1 = Xt.shape
-    n1 = h * d1
-    n = H.shape[0]
-    for a in range(n):
-        for c in range(n):
-            for w in range(nw):
-                H[a, c, w] = 0.0
-    for i in range(N):
-        _g_lanes(nw, i, TH, Xt, h, A, F1, g)
-        for a in range(n):
-            for w in range(nw):
-                T[w] = S[i, w] * g[a, w]
-            for c in range(a, n):
-                for w in range(nw):
-                    H[a, c, w] += T[w] * g[c, w]
-        for k in range(h):
-            for j in range(d1):
-                rj = j * h + k
-                xj = Xt[i, j]
-                for l in range(j, d1):
-                    xl = Xt[i, l]
-                    for w in range(nw):
-                        wk = E[i, w] * TH[n1 + 1 + k, w] * F2[i, k, w]
-                        H[rj, l * h + k, w] += wk * xj * xl
-                for w in range(nw):
-                    H[rj, n1 + 1 + k, w] += E[i, w] * F1[i, k, w] * xj
-    for a in range(n):
-        for c in range(a, n):
-            for w in range(nw):
-                v = H[a, c, w] / N
-                H[a, c, w] = v
-                H[c, a, w] = v
-
-
-@_ljit
 def _trace_lanes(nw, TH, Xt, h, A, F1, F2, F3, E, S, P, out, scale, az, aa, av, aw, af1, T):
     """Add ``scale * grad tr(H)`` (scale (L,)) to out (n, L); see ``_trace_direction``."""
     N, d1 = Xt.shape
@@ -328,107 +223,6 @@ def _trace_lanes(nw, TH, Xt, h, A, F1, F2, F3, E, S, P, out, scale, az, aa, av, 
             s = S[i, w]
             az[w] = scale[w] * (s * (1.0 - 2.0 * P[i, w]) * T[w] + s * az[w]) / N
         _backprop_lanes(nw, i, TH, Xt, h, A, F1, F2, F3, az, aa, av, aw, af1, out, T)
-
-
-@_ljit
-def _trace2_lanes(
-    nw, TH, Xt, h, A, F1, F2, F3, E, S, P, out, H, g, Hg, c2, az, aa, av, aw, af1, T, V
-):
-    """Add ``c2 * grad tr(H^2)`` (c2 (L,)) to out (n, L), H assembled; see
-    ``_trace2_direction``. V (L,) scratch."""
-    N, d1 = Xt.shape
-    n1 = h * d1
-    n = H.shape[0]
-    for i in range(N):
-        _g_lanes(nw, i, TH, Xt, h, A, F1, g)
-        for w in range(nw):
-            V[w] = 0.0  # g^T H g
-        for a in range(n):
-            for w in range(nw):
-                T[w] = 0.0
-            for c in range(n):
-                for w in range(nw):
-                    T[w] += H[a, c, w] * g[c, w]
-            for w in range(nw):
-                Hg[a, w] = T[w]
-                V[w] += T[w] * g[a, w]
-        for w in range(nw):
-            az[w] = 0.0  # tr(H M_i)
-        for k in range(h):
-            for w in range(nw):
-                T[w] = 0.0  # q
-                aw[k, w] = 0.0  # rr
-                av[k, w] = 0.0  # hv
-            for j in range(d1):
-                xj = Xt[i, j]
-                for l in range(d1):
-                    xl = Xt[i, l]
-                    for w in range(nw):
-                        T[w] += xj * H[j * h + k, l * h + k, w] * xl
-                for w in range(nw):
-                    aw[k, w] += xj * H[j * h + k, n1 + 1 + k, w]
-                    av[k, w] += Hg[j * h + k, w] * xj
-            for w in range(nw):
-                sc = c2[w] * 2.0 / N
-                s = S[i, w]
-                e = E[i, w]
-                q = T[w]
-                rr = aw[k, w]
-                wk = TH[n1 + 1 + k, w] * F2[i, k, w]
-                az[w] += wk * q + 2.0 * F1[i, k, w] * rr
-                aa[k, w] = sc * 2.0 * s * Hg[n1 + 1 + k, w]
-                av[k, w] = sc * 2.0 * s * av[k, w]
-                aw[k, w] = sc * e * q
-                af1[k, w] = sc * 2.0 * e * rr
-        for w in range(nw):
-            sc = c2[w] * 2.0 / N
-            s = S[i, w]
-            az[w] = sc * (s * (1.0 - 2.0 * P[i, w]) * V[w] + s * az[w])
-        _backprop_lanes(nw, i, TH, Xt, h, A, F1, F2, F3, az, aa, av, aw, af1, out, T)
-
-
-@_ljit
-def _ws_lanes(nw, TH, Xt, y, h, code, out, out2, A, F1, F2, F3, E, S, P, H, g, Hg, v, m):
-    """grad lambda_WS (HSR Theorem 1, assembled tr(H^2) form) of the lanes' networks into
-    out (n, L); see ``_ws_direction``. Workspace: out2, g, Hg (n, L), A, F1, F2, F3
-    (N, h, L), E, S, P (N, L), H (n, n, L), v (6, L), m (4, h, L)."""
-    n = TH.shape[0]
-    U, Z, T, V, c1, c2 = v[0], v[1], v[2], v[3], v[4], v[5]
-    az = U
-    aa, av, aw, af1 = m[0], m[1], m[2], m[3]
-    _forward_lanes(nw, TH, Xt, y, h, code, U, Z, A, F1, F2, F3, E, S, P)
-    _hessian_lanes(nw, TH, Xt, h, A, F1, F2, E, S, H, g, T)
-    for w in range(nw):
-        T[w] = 0.0  # tr H
-        V[w] = 0.0  # tr H^2
-    for a in range(n):
-        for w in range(nw):
-            T[w] += H[a, a, w]
-        for c in range(n):
-            for w in range(nw):
-                V[w] += H[a, c, w] * H[a, c, w]
-    r = math.sqrt(n - 1.0)
-    for w in range(nw):
-        m = T[w] / n
-        var = V[w] / n - m * m
-        tol = 64.0 * 2.220446049250313e-16 * max(V[w] / n, m * m)
-        sd = math.sqrt(var) if var > tol else 0.0
-        pos = sd > 0.0
-        sd1 = sd if pos else 1.0
-        c1[w] = (1.0 - r * m / sd1) / n if pos else 1.0 / n
-        c2[w] = r / (2.0 * sd1 * n) if pos else 0.0
-    for a in range(n):
-        for w in range(nw):
-            out[a, w] = 0.0
-            out2[a, w] = 0.0
-    _trace_lanes(nw, TH, Xt, h, A, F1, F2, F3, E, S, P, out, c1, az, aa, av, aw, af1, T)
-    _trace2_lanes(
-        nw, TH, Xt, h, A, F1, F2, F3, E, S, P, out2, H, g, Hg, c2, az, aa, av, aw, af1, T, V
-    )
-    for a in range(n):  # the tr(H^2) part only where c2 != 0 (as ``_ws_direction``)
-        for w in range(nw):
-            x = out[a, w]
-            out[a, w] = x + out2[a, w] if c2[w] != 0.0 else x
 
 
 @_ljit
@@ -504,8 +298,8 @@ def _lane_queue(
     NT = np.empty(L)
     D2 = np.empty((n, L))
     D3 = np.empty((n, L))
-    # the per-sample workspace of the regularized methods (empty for plain GD)
-    Lh = L if method == 1 or method == 2 else 0
+    # the per-sample workspace of Hessian Reg. (lane-innermost; empty for the other methods)
+    Lh = L if method == 2 else 0
     wA = np.empty((N, h, Lh))
     wF1 = np.empty((N, h, Lh))
     wF2 = np.empty((N, h, Lh))
@@ -513,11 +307,15 @@ def _lane_queue(
     wE = np.empty((N, Lh))
     wS = np.empty((N, Lh))
     wP = np.empty((N, Lh))
-    wH = np.empty((n, n, Lh if method == 1 else 0))
-    wg = np.empty((n, Lh))
-    wHg = np.empty((n, Lh))
     wv = np.empty((6, Lh))
     wm = np.empty((4, h, Lh))
+    # HSR Reg.: one network at a time with the sample axis innermost (curvature.gradient)
+    Nc = N if method == 1 else 0
+    XT, cX = cv.data_layout(Xt[:Nc])
+    rows, vec, mat, Hn = cv.workspace(h, Xt.shape[1], Nc)
+    th = np.empty(n)
+    dws = np.empty(n)
+    gl = np.empty(n)
     for w in range(nw):
         net[w] = nxt
         for a in range(n):
@@ -531,7 +329,25 @@ def _lane_queue(
                     b = net[w]
                     for a in range(n):
                         snapshots[t // record_every, b, a] = TH[a, w]
-        _grad_lanes(nw, TH, Xt, y, h, code, G, U, Z, E, AU, AL, F1L)
+        any_reg = False
+        all_reg = method != 0
+        if method != 0:
+            for w in range(nw):
+                REG[w] = tt[w] < reg_iters and tt[w] < max_iter
+                any_reg = any_reg or REG[w]
+                all_reg = all_reg and REG[w]
+        hsr = any_reg and method == 1
+        if not (hsr and all_reg):
+            _grad_lanes(nw, TH, Xt, y, h, code, G, U, Z, E, AU, AL, F1L)
+        if hsr:  # grad L and grad lambda_WS of each regularizing network, sample axis innermost
+            for w in range(nw):
+                if REG[w]:
+                    for a in range(n):
+                        th[a] = TH[a, w]
+                    cv.gradient(cv.WS_UPPER, th, XT, cX, y, h, code, rows, vec, mat, Hn, dws, gl)
+                    for a in range(n):
+                        G[a, w] = gl[a]
+                        D2[a, w] = dws[a]
         for w in range(nw):
             NRM[w] = 0.0
         for a in range(n):
@@ -542,34 +358,7 @@ def _lane_queue(
         for a in range(n):
             for w in range(nw):
                 D[a, w] = G[a, w]
-        any_reg = False
-        if method != 0:
-            for w in range(nw):
-                REG[w] = tt[w] < reg_iters and tt[w] < max_iter
-                any_reg = any_reg or REG[w]
-        if any_reg and method == 1:  # HSR Reg.: alpha g + beta grad lambda_WS
-            _ws_lanes(
-                nw,
-                TH,
-                Xt,
-                y,
-                h,
-                code,
-                D2,
-                D3,
-                wA,
-                wF1,
-                wF2,
-                wF3,
-                wE,
-                wS,
-                wP,
-                wH,
-                wg,
-                wHg,
-                wv,
-                wm,
-            )
+        if hsr:  # HSR Reg.: alpha g + beta grad lambda_WS
             for a in range(n):
                 for w in range(nw):
                     x = alpha * G[a, w] + beta * D2[a, w]
@@ -771,9 +560,12 @@ def train_kernel(theta, *args):
     lanes), so each network's results are bit-identical whatever the batch, its position,
     the chunking or the thread count. A network whose update is not finite stops where it
     is (diverged); one that reaches ``max_iter`` is tested at its final point. Every
-    method runs in the lanes: plain steps (fused forward and gradient), HSR Reg.'s
-    closed-form grad lambda_WS (the Hessian as ``(n, n, lanes)``), Hessian Reg.'s grad tr H
-    and A-SAM's perturbed gradient; softplus and GELU call libm's ``log1p`` / ``erf``
+    method runs in the lanes: plain steps (fused forward and gradient), Hessian Reg.'s grad
+    tr H and A-SAM's perturbed gradient lane by lane; HSR Reg.'s step (grad L and the
+    closed-form grad lambda_WS) one regularizing network at a time with the sample axis
+    innermost (:func:`.curvature.gradient`: its O(N n^2) products, the Hessian and H g_i for
+    every sample, as register tiles over the samples), which is still one network's own
+    arithmetic, so the bit-identity holds; softplus and GELU call libm's ``log1p`` / ``erf``
     inside the lane loops (those loops stay scalar), the other activations and the
     exponentials vectorise.
     """

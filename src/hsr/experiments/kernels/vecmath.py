@@ -12,6 +12,18 @@ Every function is inlined into the lane loops (numba's IR inliner), where each l
 same IEEE operations on its own value: the vector and scalar code paths give the same bits.
 :func:`lane_functions` runs them over an array, for ``tests/experiments/test_lanes.py``
 (accuracy against libm and extended precision, special values, vector vs scalar bits).
+
+Explicit SIMD where LLVM's loop vectoriser cannot help: :data:`float64x4`, a numba type held in
+an LLVM ``<4 x double>`` register, with :func:`load4` / :func:`store4` (four consecutive
+elements along an array's last axis), :func:`splat4`, :func:`add4`, :func:`mul4`, :func:`fma4`
+and :func:`sum4`. The vectoriser only vectorises innermost loops whose iterations are
+independent; a sum over samples (a reduction) it vectorises only with fast-math reassociation,
+whose order then depends on the CPU's vector width, and it never keeps accumulators in registers
+across an outer loop. With these intrinsics a kernel states the order itself: four partial
+sums, one per sample residue mod 4, added at the end in a fixed order (:func:`sum4`), and tiles
+of accumulators held in registers. Every element is one IEEE operation (``fma4`` is
+``llvm.fma``: one rounding, the same bits on any CPU), so the results do not depend on the
+machine.
 """
 
 from __future__ import annotations
@@ -19,8 +31,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from llvmlite import ir
 from numba import types
-from numba.extending import intrinsic
+from numba.core import cgutils
+from numba.extending import intrinsic, models, register_model
 
 from ._common import jit_inline as _ijit
 from ._common import jit_lanes as _ljit
@@ -33,7 +47,17 @@ __all__ = [
     "logistic_error",
     "fma",
     "bits_as_float",
+    "float_as_bits",
     "lane_functions",
+    "activations",
+    "float64x4",
+    "load4",
+    "store4",
+    "splat4",
+    "add4",
+    "mul4",
+    "fma4",
+    "sum4",
 ]
 
 # exp(x) = 2^k exp(r), x = k ln2 + r, |r| <= ln2 / 2 (Cody-Waite, fdlibm's split of ln2);
@@ -45,6 +69,7 @@ _LOG2E = 1.4426950408889634
 _LN2HI = 6.93147180369123816490e-01  # 32 significant bits: k * _LN2HI is exact
 _LN2LO = 1.90821492927058770002e-10
 _SHIFTER = 6755399441055744.0  # 1.5 * 2^52: x + _SHIFTER - _SHIFTER rounds x to an integer
+_SHIFTER_BITS = 0x4338000000000000  # the IEEE bits of _SHIFTER
 _XMAX = 1400.0  # |x| beyond this: exp is 0 or inf anyway; keeps k in range
 _EXP_P = (
     2.08860621107283687536341e-09,
@@ -77,6 +102,19 @@ def bits_as_float(typingctx, bits):
 
 
 @intrinsic
+def float_as_bits(typingctx, x):
+    """The IEEE bits of the float64 ``x`` as an int64 (an LLVM bitcast)."""
+    if not isinstance(x, types.Float):
+        return None
+
+    def codegen(context, builder, signature, args):
+        val = context.cast(builder, args[0], signature.args[0], types.float64)
+        return builder.bitcast(val, context.get_value_type(types.int64))
+
+    return types.int64(x), codegen
+
+
+@intrinsic
 def fma(typingctx, a, b, c):
     """a * b + c with one rounding (``llvm.fma``: a vfmadd instruction, vectorisable; a
     libm call on a CPU without FMA, same bits)."""
@@ -94,8 +132,8 @@ def _exp_reduce(x):
     """(q, k) with exp(x) = 2^k (1 + q), branch-free; x clamped to [-_XMAX, _XMAX], NaN kept."""
     xc = _XMAX if x > _XMAX else x
     xc = -_XMAX if xc < -_XMAX else xc
-    kf = (xc * _LOG2E + _SHIFTER) - _SHIFTER
-    kf = kf if kf == kf else 0.0  # NaN input: k = 0, r stays NaN
+    kd = xc * _LOG2E + _SHIFTER  # 1.5 * 2^52 + k: the integer k in the low bits
+    kf = kd - _SHIFTER
     r = fma(kf, -_LN2LO, fma(kf, -_LN2HI, xc))
     u = fma(_P0, r, _P1)
     u = fma(u, r, _P2)
@@ -107,7 +145,9 @@ def _exp_reduce(x):
     u = fma(u, r, _P8)
     u = fma(u, r, _P9)
     u = fma(u, r, _P10)
-    return fma(r * r, u, r), np.int64(kf)
+    # k from the bits of kd (an integer subtraction, vectorisable: AVX2 has no float64 ->
+    # int64 conversion); a NaN input gives some k, and the NaN of r makes the result NaN
+    return fma(r * r, u, r), float_as_bits(kd) - _SHIFTER_BITS
 
 
 @_ijit
@@ -115,7 +155,9 @@ def exp(x):
     """exp(x) in branch-free code that vectorises (|error| < 1 ulp, tested against math.exp):
     inf and 0 beyond the float64 range, NaN for NaN."""
     q, k = _exp_reduce(x)
-    k1 = k >> 1
+    # k1 = floor(k / 2) by a logical shift of k + 4096 >= 0 (AVX2 has no arithmetic shift of
+    # int64 lanes; |k| <= 2020 here)
+    k1 = np.int64(np.uint64(k + 4096) >> np.uint64(1)) - 2048
     s1 = bits_as_float((k1 + 1023) << 52)
     s2 = bits_as_float((k - k1 + 1023) << 52)
     return ((1.0 + q) * s1) * s2
@@ -157,6 +199,60 @@ def logistic_error(z, y):
     return -q if y == 1.0 else p
 
 
+@_ijit
+def activations(nw, code, U, k, A, F1, F2, F3, order):
+    """The activation ``code`` and its derivatives at ``U[:nw]`` into ``A[k, :nw]``,
+    ``F1[k, :nw]`` (and ``F2[k, :nw]``, ``F3[k, :nw]`` if order == 3): f, f', f'', f'''.
+    The branch on the code is outside the loops, which vectorise (one value per lane, or
+    per sample); softplus and GELU call libm's log1p / erf (those loops stay scalar)."""
+    if code == 0:
+        for w in range(nw):
+            A[k, w] = U[w]
+            F1[k, w] = 1.0
+        if order == 3:
+            for w in range(nw):
+                F2[k, w] = 0.0
+                F3[k, w] = 0.0
+    elif code == 1:
+        for w in range(nw):
+            S, _, _ = expit(U[w])
+            f1 = S * (1.0 - S)
+            A[k, w] = S
+            F1[k, w] = f1
+            if order == 3:
+                F2[k, w] = f1 * (1.0 - 2.0 * S)
+                F3[k, w] = f1 * (1.0 - 6.0 * S + 6.0 * S * S)
+    elif code == 2:
+        for w in range(nw):
+            t = tanh(U[w])
+            f1 = 1.0 - t * t
+            A[k, w] = t
+            F1[k, w] = f1
+            if order == 3:
+                F2[k, w] = -2.0 * t * f1
+                F3[k, w] = f1 * (6.0 * t * t - 2.0)
+    elif code == 3:
+        for w in range(nw):
+            u = U[w]
+            S, e, _ = expit(u)
+            A[k, w] = max(u, 0.0) + math.log1p(e)
+            F1[k, w] = S
+            if order == 3:
+                f2 = S * (1.0 - S)
+                F2[k, w] = f2
+                F3[k, w] = f2 * (1.0 - 2.0 * S)
+    else:
+        for w in range(nw):
+            u = U[w]
+            Phi = 0.5 * (1.0 + math.erf(u / math.sqrt(2.0)))
+            phi = exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
+            A[k, w] = u * Phi
+            F1[k, w] = Phi + u * phi
+            if order == 3:
+                F2[k, w] = (2.0 - u * u) * phi
+                F3[k, w] = (u * u * u - 4.0 * u) * phi
+
+
 @_ljit
 def lane_functions(kind, x, y):
     """The lane kernels' elementwise functions over an array (a loop that vectorises, as in
@@ -180,3 +276,143 @@ def lane_functions(kind, x, y):
         for w in range(m):
             out[w] = logistic_error(x[w], y[w])
     return out
+
+
+# ----- explicit SIMD: four float64 in one register ---------------------------------------------
+class Float64x4(types.Type):
+    """Four float64 values in one LLVM ``<4 x double>`` register (an AVX2 ymm register)."""
+
+    def __init__(self):
+        super().__init__(name="float64x4")
+
+
+#: the numba type of four float64 in one register
+float64x4 = Float64x4()
+_V4 = ir.VectorType(ir.DoubleType(), 4)
+
+
+@register_model(Float64x4)
+class _Float64x4Model(models.PrimitiveModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, _V4)
+
+
+def _vector_pointer(context, builder, aryty, ary, idxty, idx):
+    """Pointer (as ``<4 x double>*``) to ``ary[idx]``; idx an integer or a tuple of ary.ndim."""
+    a = context.make_array(aryty)(context, builder, ary)
+    inds = [idx] if isinstance(idxty, types.Integer) else cgutils.unpack_tuple(builder, idx)
+    types_ = _index_types(idxty)
+    inds = [context.cast(builder, i, t, types.intp) for i, t in zip(inds, types_, strict=True)]
+    shape = cgutils.unpack_tuple(builder, a.shape)
+    strides = cgutils.unpack_tuple(builder, a.strides)
+    ptr = cgutils.get_item_pointer2(
+        context, builder, a.data, shape, strides, aryty.layout, inds, wraparound=False
+    )
+    return builder.bitcast(ptr, _V4.as_pointer())
+
+
+def _index_types(idxty):
+    return [idxty] if isinstance(idxty, types.Integer) else list(idxty.types)
+
+
+def _vector_array(arr, idx):
+    """``arr`` a C-contiguous float64 array and ``idx`` one integer index per axis."""
+    if not (isinstance(arr, types.Array) and arr.dtype == types.float64 and arr.layout == "C"):
+        return False
+    if isinstance(idx, types.Integer):
+        return arr.ndim == 1
+    return (
+        isinstance(idx, types.BaseTuple)
+        and len(idx) == arr.ndim
+        and all(isinstance(t, types.Integer) for t in idx.types)
+    )
+
+
+@intrinsic
+def load4(typingctx, arr, idx):
+    """``arr[idx]`` and the next three elements along the last axis (the caller keeps them in
+    bounds: no check), as a :data:`float64x4`."""
+    if not _vector_array(arr, idx):
+        return None
+
+    def codegen(context, builder, sig, args):
+        ptr = _vector_pointer(context, builder, sig.args[0], args[0], sig.args[1], args[1])
+        return builder.load(ptr, align=8)
+
+    return float64x4(arr, idx), codegen
+
+
+@intrinsic
+def store4(typingctx, arr, idx, v):
+    """Write the four values of ``v`` to ``arr[idx]`` and the next three elements."""
+    if not _vector_array(arr, idx) or v != float64x4:
+        return None
+
+    def codegen(context, builder, sig, args):
+        ptr = _vector_pointer(context, builder, sig.args[0], args[0], sig.args[1], args[1])
+        builder.store(args[2], ptr, align=8)
+        return context.get_dummy_value()
+
+    return types.none(arr, idx, v), codegen
+
+
+@intrinsic
+def splat4(typingctx, x):
+    """Four copies of the float ``x``."""
+    if not isinstance(x, (types.Float, types.Integer)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        val = context.cast(builder, args[0], sig.args[0], types.float64)
+        v = ir.Constant(_V4, ir.Undefined)
+        for k in range(4):
+            v = builder.insert_element(v, val, ir.Constant(ir.IntType(32), k))
+        return v
+
+    return float64x4(x), codegen
+
+
+def _elementwise(op, doc):
+    @intrinsic
+    def f(typingctx, a, b):
+        if a != float64x4 or b != float64x4:
+            return None
+
+        def codegen(context, builder, sig, args):
+            return getattr(builder, op)(args[0], args[1])
+
+        return float64x4(a, b), codegen
+
+    f.__doc__ = doc
+    return f
+
+
+add4 = _elementwise("fadd", "a + b, elementwise (IEEE).")
+mul4 = _elementwise("fmul", "a * b, elementwise (IEEE).")
+
+
+@intrinsic
+def fma4(typingctx, a, b, c):
+    """a * b + c elementwise with one rounding (``llvm.fma``)."""
+    if a != float64x4 or b != float64x4 or c != float64x4:
+        return None
+
+    def codegen(context, builder, sig, args):
+        fnty = ir.FunctionType(_V4, [_V4, _V4, _V4])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.fma.v4f64")
+        return builder.call(fn, args)
+
+    return float64x4(a, b, c), codegen
+
+
+@intrinsic
+def sum4(typingctx, v):
+    """((v0 + v1) + v2) + v3: the four partial sums added in a fixed order."""
+    if v != float64x4:
+        return None
+
+    def codegen(context, builder, sig, args):
+        lane = [builder.extract_element(args[0], ir.Constant(ir.IntType(32), k)) for k in range(4)]
+        return builder.fadd(builder.fadd(builder.fadd(lane[0], lane[1]), lane[2]), lane[3])
+
+    return types.float64(v), codegen
