@@ -2,20 +2,20 @@
 
 Three programs, one file each:
 
-* :mod:`.network`: the per-network kernels (scalar code, one network per ``prange``
-  iteration): the tests' reference directions (``directions_kernel``), the public gradients'
-  kernel (``gradients_kernel``) and the training kernel the lanes replaced
-  (``train_kernel_scalar``, benchmarks only);
-* :mod:`.vecmath`: the vector maths the lanes need (a branch-free exponential and what is built
-  on it, ``lane_functions`` for the tests);
+* :mod:`.network`: the per-network scalar kernels (one network per ``prange`` iteration): the
+  tests' reference directions (``directions_kernel``) and the training kernel the lanes
+  replaced (``train_kernel_scalar``, benchmarks only);
+* :mod:`.vecmath`: the vector maths (a branch-free exponential and what is built on it, the
+  activations over a row of values, ``lane_functions`` for the tests; explicit 4-wide SIMD);
 * :mod:`.lanes`: the SIMD lane kernels, blocks of up to ``BLOCK`` networks in lock-step
   (``train_kernel``: the training engine);
 
-plus :mod:`.curvature` (grad lambda_WS and the traces' gradients of one network with the
-sample axis innermost: HSR Reg.'s direction in the lanes), :mod:`.engine`
-(``closed_form_gradient``: the numba engine of :mod:`hsr.core.gradients`)
-and :mod:`._common` (whether numba is installed, the activation codes, the compile flavours,
-and the stamp that makes numba's on-disk cache follow every file of this package).
+plus :mod:`.curvature` (grad tr H, grad tr(H^2) and grad lambda_WS of one network with the
+sample axis innermost: HSR Reg.'s direction in the lanes, and ``gradients_kernel``, the
+public gradients' kernel), :mod:`.engine` (``closed_form_gradient``: the numba engine of
+:mod:`hsr.core.gradients`) and :mod:`._common` (whether numba is installed, the activation
+codes, the compile flavours, and the stamp that makes numba's on-disk cache follow every file
+of this package).
 
 The same update rules as :mod:`hsr.experiments.training` (whose numpy loop is the reference)
 and the same formulas as :mod:`hsr.core.gradients` (assembled form of grad tr(H^2)); every
@@ -41,11 +41,11 @@ __all__ = [
 ]
 
 if HAVE_NUMBA:
+    from .curvature import gradients_kernel
     from .lanes import BLOCK, W, train_kernel, train_lanes_kernel
     from .network import (
         _act,  # noqa: F401  (tests/experiments/test_kernels.py checks it)
         directions_kernel,
-        gradients_kernel,
         train_kernel_scalar,
     )
     from .vecmath import lane_functions

@@ -1,7 +1,9 @@
 """The numba engine of the public closed-form gradients (``engine="numba"`` of
 :mod:`hsr.core.gradients`, registered by :mod:`hsr.experiments.engines`):
-:func:`closed_form_gradient` runs a batch of networks through the compiled kernels.
-``tests/experiments/test_engines.py`` checks it against the numpy closed forms.
+:func:`closed_form_gradient` runs a batch of networks through
+:func:`.curvature.gradients_kernel` (one network at a time per thread, the sample axis
+innermost: SIMD over the samples, no BLAS). ``tests/experiments/test_engines.py`` checks it
+against the numpy closed forms.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ def closed_form_gradient(kind: str, net, theta: np.ndarray, X: np.ndarray, y: np
     """
     if not HAVE_NUMBA:  # pragma: no cover
         raise ImportError("the numba engine needs numba: pip install 'hsr[fast]'")
-    from .network import gradients_kernel
+    from numba import get_num_threads
+
+    from .curvature import gradients_kernel
 
     theta = np.ascontiguousarray(theta, dtype=np.float64)
     X = np.asarray(X, dtype=np.float64)
@@ -38,6 +42,7 @@ def closed_form_gradient(kind: str, net, theta: np.ndarray, X: np.ndarray, y: np
         net.d_hidden,
         ACT_CODES[net.activation],
         GRADIENT_KINDS[kind],
+        get_num_threads(),
         G,
     )
     return G

@@ -9,9 +9,6 @@ of :mod:`hsr.core.gradients` (assembled form of grad tr(H^2)).
 * :func:`directions_kernel`: grad L and one regularized direction per network (the tests'
   reference for every method: ``tests/experiments/test_kernels.py`` checks it against the
   numpy stepper, and :func:`_act` against the library's activations);
-* :func:`gradients_kernel`: one closed-form gradient per network (grad tr H, grad tr(H^2),
-  grad lambda_WS) with the two O(N n^2) steps as BLAS products; the numba engine of the public
-  gradients for small batches (:mod:`.engine`);
 * :func:`train_kernel_scalar`: the one-network-per-iteration training kernel that the lane
   kernel (:mod:`.lanes`) replaced, kept as the benchmarks' reference column.
 """
@@ -25,7 +22,7 @@ from numba import njit, prange
 
 from ._common import jit_scalar as _jit
 
-__all__ = ["train_kernel_scalar", "directions_kernel", "gradients_kernel"]
+__all__ = ["train_kernel_scalar", "directions_kernel"]
 
 
 @_jit
@@ -546,117 +543,3 @@ def directions_kernel(theta, Xt, y, h, code, method, alpha, beta, hw, rho, eta, 
             eta,
         )
         D[b] = out
-
-
-@_jit
-def _grad_blas(kind, th, Xt, y, h, code, out):
-    """One closed-form gradient of one network into ``out`` (n,), zeroed first.
-
-    kind 0: grad tr(H); 1: grad tr(H^2); 2: grad lambda_WS. The arithmetic of
-    ``_ws_direction`` with the two O(N n^2) steps done as matrix products (BLAS through
-    ``np.dot``): ``H = G^T diag(s) G / N + (the e_i M_i blocks)`` and ``HG = G H`` with G
-    the (N, n) matrix of the g_i; the rest is O(N n) per sample, as in training.
-    """
-    N, d1 = Xt.shape
-    n = th.shape[0]
-    n1 = h * d1
-    A = np.empty((N, h))
-    F1 = np.empty((N, h))
-    F2 = np.empty((N, h))
-    F3 = np.empty((N, h))
-    E = np.empty(N)
-    S = np.empty(N)
-    P = np.empty(N)
-    aa = np.empty(h)
-    av = np.empty(h)
-    aw = np.empty(h)
-    af1 = np.empty(h)
-    zk = np.zeros(h)
-    out[:] = 0.0
-    _forward(th, Xt, y, h, code, A, F1, F2, F3, E, S, P)
-    if kind == 0:
-        _trace_direction(th, Xt, h, A, F1, F2, F3, E, S, P, out, aa, av, aw, zk, 1.0)
-        return
-    G = np.empty((N, n))
-    SG = np.empty((N, n))
-    for i in range(N):
-        _g_sample(i, th, Xt, h, A, F1, G[i])
-        for a in range(n):
-            SG[i, a] = S[i] * G[i, a]
-    H = np.dot(G.T, SG)
-    for i in range(N):  # + e_i M_i (blocks of book/model.md), upper triangle as in _hessian
-        e = E[i]
-        for k in range(h):
-            wk = e * th[n1 + 1 + k] * F2[i, k]
-            ef1 = e * F1[i, k]
-            for j in range(d1):
-                rj = j * h + k
-                for l in range(j, d1):
-                    H[rj, l * h + k] += wk * Xt[i, j] * Xt[i, l]
-                H[rj, n1 + 1 + k] += ef1 * Xt[i, j]
-    for a in range(n):  # the M_i terms went to the upper triangle: mirror it, then / N
-        for c in range(a, n):
-            H[a, c] /= N
-            H[c, a] = H[a, c]
-    if kind == 1:
-        c1, c2 = 0.0, 1.0
-    else:
-        tr = 0.0
-        tr2 = 0.0
-        for a in range(n):
-            tr += H[a, a]
-            for c in range(n):
-                tr2 += H[a, c] * H[a, c]
-        m = tr / n
-        var = tr2 / n - m * m
-        tol = 64.0 * 2.220446049250313e-16 * max(tr2 / n, m * m)
-        sd = math.sqrt(var) if var > tol else 0.0
-        r = math.sqrt(n - 1.0)
-        if sd > 0.0:
-            c1 = (1.0 - r * m / sd) / n
-            c2 = r / (2.0 * sd * n)
-        else:
-            c1 = 1.0 / n
-            c2 = 0.0
-        _trace_direction(th, Xt, h, A, F1, F2, F3, E, S, P, out, aa, av, aw, zk, c1)
-    if c2 == 0.0:
-        return
-    HG = np.dot(G, H)  # row i: H g_i (H symmetric)
-    sc = c2 * 2.0 / N
-    for i in range(N):
-        gHg = 0.0
-        for a in range(n):
-            gHg += HG[i, a] * G[i, a]
-        s, e, p = S[i], E[i], P[i]
-        trHM = 0.0
-        for k in range(h):
-            q = 0.0
-            rr = 0.0
-            for j in range(d1):
-                xj = Xt[i, j]
-                for l in range(d1):
-                    q += xj * H[j * h + k, l * h + k] * Xt[i, l]
-                rr += xj * H[j * h + k, n1 + 1 + k]
-            wk = th[n1 + 1 + k] * F2[i, k]
-            trHM += wk * q + 2.0 * F1[i, k] * rr
-            hv = 0.0
-            for j in range(d1):
-                hv += HG[i, j * h + k] * Xt[i, j]
-            aa[k] = sc * 2.0 * s * HG[i, n1 + 1 + k]
-            av[k] = sc * 2.0 * s * hv
-            aw[k] = sc * e * q
-            af1[k] = sc * 2.0 * e * rr
-        az = sc * (s * (1.0 - 2.0 * p) * gHg + s * trHM)
-        _backprop_sample(i, th, Xt, h, A, F1, F2, F3, az, aa, av, aw, af1, out)
-
-
-@njit(cache=True, parallel=True, nogil=True)
-def gradients_kernel(theta, Xt, y, h, code, kind, G):
-    """One closed-form gradient of every row of theta (B, n) into G (B, n).
-
-    kind 0: grad tr(H) (HSR Theorems 2-3); 1: grad tr(H^2) (Theorems 4-5, assembled
-    form); 2: grad lambda_WS (Theorem 1). See ``_grad_blas``.
-    """
-    B = theta.shape[0]
-    for b in prange(B):
-        _grad_blas(kind, theta[b], Xt, y, h, code, G[b])
