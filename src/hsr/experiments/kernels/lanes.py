@@ -71,15 +71,12 @@ def _grad_lanes3(nw, TH, Xt, y, h, code, G, Z, E, A, F1):
                     A[k, w] = u
                     F1[k, w] = 1.0
                     Z[w] += TH[ro, w] * u
-            else:  # softplus, GELU: libm calls in the loop (not vectorised)
+            else:  # softplus, GELU
+                for w in range(nw):  # E as scratch for u (it is set after this loop)
+                    E[w] = TH[k, w] * x0 + TH[r1, w] * x1 + TH[r2, w] * x2
+                vm.activations(nw, code, E, k, A, F1, F1, F1, 1)
                 for w in range(nw):
-                    Z[w] = TH[k, w] * x0 + TH[r1, w] * x1 + TH[r2, w] * x2
-                vm.activations(nw, code, Z, k, A, F1, F1, F1, 1)  # Z as scratch for u
-                for w in range(nw):
-                    Z[w] = TH[n1, w]
-                for kk in range(k + 1):
-                    for w in range(nw):
-                        Z[w] += TH[n1 + 1 + kk, w] * A[kk, w]
+                    Z[w] += TH[ro, w] * A[k, w]
         yi = y[i]
         for w in range(nw):
             e = vm.logistic_error(Z[w], yi) / N
@@ -565,9 +562,8 @@ def train_kernel(theta, *args):
     closed-form grad lambda_WS) one regularizing network at a time with the sample axis
     innermost (:func:`.curvature.gradient`: its O(N n^2) products, the Hessian and H g_i for
     every sample, as register tiles over the samples), which is still one network's own
-    arithmetic, so the bit-identity holds; softplus and GELU call libm's ``log1p`` / ``erf``
-    inside the lane loops (those loops stay scalar), the other activations and the
-    exponentials vectorise.
+    arithmetic, so the bit-identity holds. Every activation, the exponentials, softplus's
+    log1p and GELU's erf are branch-free code of :mod:`.vecmath` and vectorise.
     """
     B = theta.shape[0]
     nq = max(min(get_num_threads(), (B + W - 1) // W), 1)

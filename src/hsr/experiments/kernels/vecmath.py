@@ -1,12 +1,16 @@
-"""Vector maths for the lane kernels: elementwise functions in branch-free code that LLVM
-vectorises (numba has no vector libm here, and a libm call inside a loop keeps it scalar).
+"""Vector maths for the kernels: elementwise functions in branch-free code that LLVM vectorises
+(numba has no vector libm here, and a libm call inside a loop keeps it scalar).
 
 * :func:`exp`: Cody-Waite reduction with fdlibm's split of ln 2, a degree-10 polynomial
   (SLEEF's coefficients) by Horner's rule in fused multiply-adds (:func:`fma`, ``llvm.fma``),
   2^k written into the exponent bits (:func:`bits_as_float`, an LLVM bitcast) in two factors;
   inf / 0 beyond the float64 range, NaN only from NaN; :func:`expm1` on the same reduction;
 * built on them: :func:`expit` (sigmoid, with exp(-|u|) and 1 / (1 + exp(-|u|)) for the
-  callers), :func:`tanh` and :func:`logistic_error` (sigmoid(z) - y without cancellation).
+  callers), :func:`tanh` and :func:`logistic_error` (sigmoid(z) - y without cancellation);
+* :func:`log1p01` (log(1 + x) on [0, 1]: fdlibm's log1p reduction without branches) and
+  :func:`softplus` on it, and :func:`erf` (fdlibm's rational approximations on every lane, the
+  right one selected): at most 1, 2 and 1 ulp from libm / numpy on the tests' points;
+* :func:`activations`: f and its first three derivatives for each activation over a row.
 
 Every function is inlined into the lane loops (numba's IR inliner), where each lane does the
 same IEEE operations on its own value: the vector and scalar code paths give the same bits.
@@ -45,6 +49,9 @@ __all__ = [
     "expit",
     "tanh",
     "logistic_error",
+    "log1p01",
+    "softplus",
+    "erf",
     "fma",
     "bits_as_float",
     "float_as_bits",
@@ -86,6 +93,104 @@ _EXP_P = (
 )
 
 _P0, _P1, _P2, _P3, _P4, _P5, _P6, _P7, _P8, _P9, _P10 = _EXP_P
+
+# log(1 + x) and erf(x): the method and coefficients of fdlibm (e_log.c / s_log1p.c, s_erf.c),
+# written here branch-free (every piece computed, the right one selected per lane):
+# ====================================================
+# Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved.
+#
+# Developed at SunPro, a Sun Microsystems, Inc. business.
+# Permission to use, copy, modify, and distribute this
+# software is freely granted, provided that this notice
+# is preserved.
+# ====================================================
+# log(1 + f) = f - f^2 / 2 + s (f^2 / 2 + R(s^2)), s = f / (2 + f), |s| <= 0.1716
+_LG = (
+    6.666666666666735130e-01,
+    3.999999999940941908e-01,
+    2.857142874366239149e-01,
+    2.222219843214978396e-01,
+    1.818357216161805012e-01,
+    1.531383769920937332e-01,
+    1.479819860511658591e-01,
+)
+_LG1, _LG2, _LG3, _LG4, _LG5, _LG6, _LG7 = _LG
+_SQRT2 = 1.4142135623730951
+# erf: |x| < 0.84375: x + x P(x^2) / Q(x^2); < 1.25: erx + P(|x| - 1) / Q(|x| - 1);
+# < 6: 1 - exp(-x^2 - 0.5625 + R(1/x^2) / S(1/x^2)) / |x| (coefficients ra/sa below
+# 1 / 0.35, rb/sb above); 1 beyond
+_ERX = 8.45062911510467529297e-01
+_PP0, _PP1, _PP2, _PP3, _PP4 = (
+    1.28379167095512558561e-01,
+    -3.25042107247001499370e-01,
+    -2.84817495755985104766e-02,
+    -5.77027029648944159157e-03,
+    -2.37630166566501626084e-05,
+)
+_QQ1, _QQ2, _QQ3, _QQ4, _QQ5 = (
+    3.97917223959155352819e-01,
+    6.50222499887672944485e-02,
+    5.08130628187576562776e-03,
+    1.32494738004321644526e-04,
+    -3.96022827877536812320e-06,
+)
+_PA0, _PA1, _PA2, _PA3, _PA4, _PA5, _PA6 = (
+    -2.36211856075265944077e-03,
+    4.14856118683748331666e-01,
+    -3.72207876035701323847e-01,
+    3.18346619901161753674e-01,
+    -1.10894694282396677476e-01,
+    3.54783043256182359371e-02,
+    -2.16637559486879084300e-03,
+)
+_QA1, _QA2, _QA3, _QA4, _QA5, _QA6 = (
+    1.06420880400844228286e-01,
+    5.40397917702171048937e-01,
+    7.18286544141962662868e-02,
+    1.26171219808761642112e-01,
+    1.36370839120290507362e-02,
+    1.19844998467991074170e-02,
+)
+_RA0, _RA1, _RA2, _RA3, _RA4, _RA5, _RA6, _RA7 = (
+    -9.86494403484714822705e-03,
+    -6.93858572707181764372e-01,
+    -1.05586262253232909814e01,
+    -6.23753324503260060396e01,
+    -1.62396669462573470355e02,
+    -1.84605092906711035994e02,
+    -8.12874355063065934246e01,
+    -9.81432934416914548592e00,
+)
+_SA1, _SA2, _SA3, _SA4, _SA5, _SA6, _SA7, _SA8 = (
+    1.96512716674392571292e01,
+    1.37657754143519042600e02,
+    4.34565877475229228821e02,
+    6.45387271733267880336e02,
+    4.29008140027567833386e02,
+    1.08635005541779435134e02,
+    6.57024977031928170135e00,
+    -6.04244152148580987438e-02,
+)
+_RB0, _RB1, _RB2, _RB3, _RB4, _RB5, _RB6 = (
+    -9.86494292470009928597e-03,
+    -7.99283237680523006574e-01,
+    -1.77579549177547519889e01,
+    -1.60636384855821916062e02,
+    -6.37566443368389627722e02,
+    -1.02509513161107724954e03,
+    -4.83519191608651397019e02,
+)
+_SB1, _SB2, _SB3, _SB4, _SB5, _SB6, _SB7 = (
+    3.03380607434824582924e01,
+    3.25792512996573918826e02,
+    1.53672958608443695994e03,
+    3.19985821950859553908e03,
+    2.55305040643316442583e03,
+    4.74528541206955367215e02,
+    -2.24409524465858183362e01,
+)
+_ERF_CUT = 2.8571434020996094  # fdlibm's 1 / 0.35 (high word 0x4006DB6E)
+_HIGH_WORD = -4294967296  # 0xFFFFFFFF00000000 as int64: keeps the high 32 bits
 
 
 @intrinsic
@@ -200,11 +305,82 @@ def logistic_error(z, y):
 
 
 @_ijit
+def log1p01(x):
+    """log(1 + x) for 0 <= x <= 1 (softplus's log1p(exp(-|u|))), branch-free: u = 1 + x
+    rounded, c = (x - (u - 1)) / u its rounding error, u or u / 2 = 1 + f with f in
+    [-0.293, 0.415], then fdlibm's log(1 + f) plus k ln 2 + c (tested against libm)."""
+    u = 1.0 + x
+    c = (x - (u - 1.0)) / u
+    big = u >= _SQRT2
+    f = (0.5 * u if big else u) - 1.0
+    k = 1.0 if big else 0.0
+    hfsq = 0.5 * f * f
+    s = f / (2.0 + f)
+    z = s * s
+    R = z * fma(fma(fma(fma(fma(fma(_LG7, z, _LG6), z, _LG5), z, _LG4), z, _LG3), z, _LG2), z, _LG1)
+    return k * _LN2HI - ((hfsq - (s * (hfsq + R) + (k * _LN2LO + c))) - f)
+
+
+@_ijit
+def softplus(u):
+    """log(1 + e^u) = max(u, 0) + log1p(exp(-|u|)), branch-free (as numpy's logaddexp)."""
+    return max(u, 0.0) + log1p01(exp(-abs(u)))
+
+
+@_ijit
+def erf(x):
+    """erf(x), branch-free: fdlibm's approximations for the three ranges of |x| below 6 (Horner's
+    rule in fused multiply-adds) evaluated on every lane, the numerator and denominator of the
+    one for |x| selected before the one division (tested against libm's erf); +-1 beyond
+    |x| = 6, NaN for NaN."""
+    ax = abs(x)
+    z = ax * ax
+    t = ax - 1.0
+    a = min(max(ax, 1.25), 6.0)  # the tail's argument, finite on every lane
+    ia = 1.0 / a
+    w = ia * ia
+    near = a < _ERF_CUT
+    # |x| < 0.84375: x + x P(x^2) / Q(x^2)
+    p0 = fma(fma(fma(fma(_PP4, z, _PP3), z, _PP2), z, _PP1), z, _PP0)
+    q0 = fma(fma(fma(fma(fma(_QQ5, z, _QQ4), z, _QQ3), z, _QQ2), z, _QQ1), z, 1.0)
+    # |x| < 1.25: erx + P(|x| - 1) / Q(|x| - 1)
+    p1 = fma(fma(fma(fma(fma(fma(_PA6, t, _PA5), t, _PA4), t, _PA3), t, _PA2), t, _PA1), t, _PA0)
+    q1 = fma(fma(fma(fma(fma(fma(_QA6, t, _QA5), t, _QA4), t, _QA3), t, _QA2), t, _QA1), t, 1.0)
+    # |x| < 6: 1 - exp(-x^2 - 0.5625 + R(1/x^2) / S(1/x^2)) / |x|
+    R = fma(_RA7, w, _RA6) if near else _RB6
+    R = fma(R, w, _RA5 if near else _RB5)
+    R = fma(R, w, _RA4 if near else _RB4)
+    R = fma(R, w, _RA3 if near else _RB3)
+    R = fma(R, w, _RA2 if near else _RB2)
+    R = fma(R, w, _RA1 if near else _RB1)
+    R = fma(R, w, _RA0 if near else _RB0)
+    S = fma(_SA8, w, _SA7) if near else _SB7
+    S = fma(S, w, _SA6 if near else _SB6)
+    S = fma(S, w, _SA5 if near else _SB5)
+    S = fma(S, w, _SA4 if near else _SB4)
+    S = fma(S, w, _SA3 if near else _SB3)
+    S = fma(S, w, _SA2 if near else _SB2)
+    S = fma(S, w, _SA1 if near else _SB1)
+    S = fma(S, w, 1.0)
+    tail = ax >= 1.25
+    mid = ax >= 0.84375
+    ratio = (R if tail else (p1 if mid else p0)) / (S if tail else (q1 if mid else q0))
+    a8 = 8.0 * ax  # scaled so that a subnormal x keeps its bits (exact otherwise)
+    v0 = 0.125 * fma(a8, ratio, a8)
+    v1 = _ERX + ratio
+    zh = bits_as_float(float_as_bits(a) & _HIGH_WORD)  # a rounded to 21 bits: zh^2 is exact
+    v2 = 1.0 - exp(-zh * zh - 0.5625) * exp(fma(zh - a, zh + a, ratio)) * ia
+    res = 1.0 if ax >= 6.0 else (v2 if tail else (v1 if mid else v0))
+    return math.copysign(res, x)
+
+
+@_ijit
 def activations(nw, code, U, k, A, F1, F2, F3, order):
     """The activation ``code`` and its derivatives at ``U[:nw]`` into ``A[k, :nw]``,
     ``F1[k, :nw]`` (and ``F2[k, :nw]``, ``F3[k, :nw]`` if order == 3): f, f', f'', f'''.
     The branch on the code is outside the loops, which vectorise (one value per lane, or
-    per sample); softplus and GELU call libm's log1p / erf (those loops stay scalar)."""
+    per sample): every function here is branch-free (softplus's log1p is :func:`log1p01`,
+    GELU's erf is :func:`erf`; no libm call)."""
     if code == 0:
         for w in range(nw):
             A[k, w] = U[w]
@@ -235,7 +411,7 @@ def activations(nw, code, U, k, A, F1, F2, F3, order):
         for w in range(nw):
             u = U[w]
             S, e, _ = expit(u)
-            A[k, w] = max(u, 0.0) + math.log1p(e)
+            A[k, w] = max(u, 0.0) + log1p01(e)
             F1[k, w] = S
             if order == 3:
                 f2 = S * (1.0 - S)
@@ -244,7 +420,7 @@ def activations(nw, code, U, k, A, F1, F2, F3, order):
     else:
         for w in range(nw):
             u = U[w]
-            Phi = 0.5 * (1.0 + math.erf(u / math.sqrt(2.0)))
+            Phi = 0.5 * (1.0 + erf(u / math.sqrt(2.0)))
             phi = exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
             A[k, w] = u * Phi
             F1[k, w] = Phi + u * phi
@@ -256,7 +432,8 @@ def activations(nw, code, U, k, A, F1, F2, F3, order):
 @_ljit
 def lane_functions(kind, x, y):
     """The lane kernels' elementwise functions over an array (a loop that vectorises, as in
-    the kernel), for tests: kind 0 exp, 1 expm1, 2 sigmoid, 3 tanh, 4 sigmoid(x) - y."""
+    the kernel), for tests: kind 0 exp, 1 expm1, 2 sigmoid, 3 tanh, 4 sigmoid(x) - y,
+    5 log1p01, 6 softplus, 7 erf."""
     out = np.empty_like(x)
     m = x.shape[0]
     if kind == 0:
@@ -272,9 +449,18 @@ def lane_functions(kind, x, y):
     elif kind == 3:
         for w in range(m):
             out[w] = tanh(x[w])
-    else:
+    elif kind == 4:
         for w in range(m):
             out[w] = logistic_error(x[w], y[w])
+    elif kind == 5:
+        for w in range(m):
+            out[w] = log1p01(x[w])
+    elif kind == 6:
+        for w in range(m):
+            out[w] = softplus(x[w])
+    else:
+        for w in range(m):
+            out[w] = erf(x[w])
     return out
 
 
