@@ -26,7 +26,16 @@ ALLOWED_THIRD_PARTY = {
     # threadpoolctl: the BLAS thread count of the closed forms' mid-sized products (core/blas.py;
     # pure Python, no dependencies; pyproject's core dependencies name exactly these three)
     "core": {"numpy", "scipy", "threadpoolctl"},
-    "experiments": {"numba", "tqdm", "contourpy", "sklearn", "mlxtend", "dask", "distributed"},
+    "experiments": {
+        "numba",
+        "llvmlite",
+        "tqdm",
+        "contourpy",
+        "sklearn",
+        "mlxtend",
+        "dask",
+        "distributed",
+    },
     "claims": {"yaml"},
     "book": None,  # anything: matplotlib, seaborn, papermill, nbformat, myst_nb, ...
 }

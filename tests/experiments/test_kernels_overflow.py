@@ -2,7 +2,7 @@
 finite and equal to the library's (the GELU f'' and f''' were NaN, inf * 0, as in numpy).
 
 Both kernel paths that evaluate f, f', f'', f''': the per-network ``_act(code, u)`` and the
-lane loop ``_act_lanes``.
+lane loops' ``vecmath.activations``.
 """
 
 from __future__ import annotations
@@ -30,11 +30,13 @@ def test_act_is_finite_and_the_library_one_at_huge_u(activation):
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
-def test_act_lanes_is_finite_and_the_library_one_at_huge_u(activation):
+def test_lane_activations_are_finite_and_the_library_one_at_huge_u(activation):
     code = kernels.ACT_CODES[activation]
     nw = U.size
     A, F1, F2, F3 = (np.full((1, nw), np.nan) for _ in range(4))
-    kernels._act_lanes(nw, code, U.copy(), 0, A, F1, F2, F3, 3)
+    from hsr.experiments.kernels.vecmath import activations
+
+    activations(nw, code, U.copy(), 0, A, F1, F2, F3, 3)
     got = np.stack([A[0], F1[0], F2[0], F3[0]], axis=1)
     want = np.stack(evaluate(activation, U), axis=1)
     assert np.all(np.isfinite(got))

@@ -47,6 +47,7 @@ __all__ = [
 #: the environment variable naming a dask scheduler for every sweep and comparison
 SCHEDULER_ENV = "HSR_SCHEDULER"
 
+
 def set_worker_threads(threads: int | None) -> None:
     """In a worker: run numba's parallel kernels on ``threads`` threads (None: numba's
     default; nothing without numba). :func:`worker_threads` says how many a pool's workers get."""
