@@ -116,7 +116,7 @@ class SeedSetBatch:
 
 def _logged_seconds(run_log: Path) -> dict:
     """``{k: {notebook: seconds}}`` of the fresh seed sets in the run log, if any."""
-    with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
+    with contextlib.suppress(OSError, ValueError, AttributeError, TypeError, KeyError):
         runs = json.loads(Path(run_log).read_text(encoding="utf-8"))["seed_sets"]["runs"]
         return {k: {n: float(e["seconds"]) for n, e in r.items()} for k, r in runs.items()}
     return {}
@@ -131,7 +131,7 @@ def seed_set_batches(
     sweep two of them share is computed by the one that would wait longest otherwise."""
     n_sets = check_seed_sets(n_sets)
     chosen = [nb for nb in notebooks if seeded(nb)]
-    logged = _logged_seconds(run_log) if run_log is not None else {}
+    logged = _logged_seconds(run_log) if run_log is not None and n_sets > 1 else {}
     batches = []
     for k in range(1, n_sets):
         seconds = logged.get(str(k), {})
