@@ -375,3 +375,22 @@ def test_save_figure_writes_nothing_on_a_fresh_set(tmp_path, monkeypatch):
     png, pdf = plotting.save_figure(fig, "x", tmp_path)
     assert png.stat().st_size > 0 and pdf.stat().st_size > 0
     plt.close(fig)
+
+
+def test_the_provenance_page_lists_the_seed_set_runs(root, fake, batches, capsys):
+    from hsr.book import pages
+
+    gen = root / "book" / "generated"
+    rc, *_ = run(capsys, "run", "--root", str(root), "--seed-sets", "2")
+    assert rc == 0
+    log = json.loads((gen / "run-log.json").read_text())
+    log["seed_sets"]["not_seeded"] = {"ws-fig13": "deterministic"}
+    text = pages.write_provenance(gen, log).read_text()
+    assert "## The fresh seed sets" in text and "`hsr run --seed-sets 2`" in text
+    assert "* not run on the fresh sets: ws-fig13 (deterministic)" in text
+    assert "| 1 | ws-fig02 | 0.5 | ? | yes |  |" in text
+    assert "| **1** | **all 2** | **1.0** | **0.0** | | |" in text
+    # no fresh set: no section
+    del log["seed_sets"]
+    assert "fresh seed sets" not in pages.write_provenance(gen, log).read_text()
+    assert seed_sets.seed_set_times({}) == []

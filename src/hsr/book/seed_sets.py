@@ -64,6 +64,7 @@ __all__ = [
     "plan_seed_sets",
     "merge_order",
     "update_run_log",
+    "seed_set_times",
 ]
 
 #: the sub-folder (of the output folder and of the claims folder) holding the fresh seed sets
@@ -305,6 +306,50 @@ def run_log_section(n_sets: int, batches: list[SeedSetBatch], notebooks, old: di
         "runs": {k: runs[k] for k in sorted(runs, key=int)},
         "seconds": round(sum(e["seconds"] for b in batches for e in b.entries.values()), 2),
     }
+
+
+def seed_set_times(run_log: dict) -> list[str]:
+    """Markdown for the provenance page and ``scripts/page_times.py``: a sentence on the fresh
+    seed sets of the run log (how many, which notebooks are not seeded and why) and one table
+    row per seed-set run (set, notebook, seconds, CPU seconds, ok), slowest first, with a
+    total per set; nothing when no fresh set ran."""
+    sec = run_log.get("seed_sets") if isinstance(run_log.get("seed_sets"), dict) else {}
+    runs = sec.get("runs") or {}
+    if not runs:
+        return []
+
+    def cell(text) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    def num(v) -> str:
+        return f"{v:.1f}" if isinstance(v, (int, float)) else "?"
+
+    lines = [
+        f"Fresh seed sets (`hsr run --seed-sets {sec.get('sets', '?')}`): every notebook that "
+        "records a verdict ran again on each set with `seed_set` = k (every seed + k x 10^6, "
+        "the same constants), all of a set in one process beside the other notebooks; their "
+        "rows are in `claims/seed-sets/<k>/`. CPU seconds include a sweep's worker processes.",
+        "",
+    ]
+    for name, why in (sec.get("not_seeded") or {}).items():
+        lines.append(f"* not run on the fresh sets: {cell(name)} ({cell(why)})")
+    if sec.get("not_seeded"):
+        lines.append("")
+    lines += [
+        "| seed set | notebook | seconds | CPU seconds | ok | problem |",
+        "|---|---|---|---|---|---|",
+    ]
+    for k in sorted(runs, key=lambda k: (not str(k).isdigit(), int(k) if str(k).isdigit() else 0)):
+        items = sorted(runs[k].items(), key=lambda kv: -(kv[1].get("seconds") or 0.0))
+        for name, e in items:
+            lines.append(
+                f"| {k} | {cell(name)} | {num(e.get('seconds'))} | {num(e.get('cpu_seconds'))} "
+                f"| {'yes' if e.get('ok') else 'no'} | {cell(e.get('problem') or '')} |"
+            )
+        total = sum(e.get("seconds") or 0.0 for _, e in items)
+        cpu = sum(e.get("cpu_seconds") or 0.0 for _, e in items)
+        lines.append(f"| **{k}** | **all {len(items)}** | **{total:.1f}** | **{cpu:.1f}** | | |")
+    return lines
 
 
 # --------------------------------------------------------------------------- the worker
