@@ -436,13 +436,40 @@ def execute_notebook(shell, path: Path, parameters: dict, out_path: Path) -> dic
 
 
 def _cpu_seconds() -> float:
-    """CPU seconds of this process and of its finished children (a sweep's process pool):
-    what a notebook costs whatever else shares the machine."""
+    """CPU seconds of this process and of all its descendants, finished or running: what a
+    notebook costs whatever else shares the machine. A sweep's pool workers are children of
+    multiprocessing's forkserver, which lives as long as this process: their seconds are in
+    its ``cutime``/``cstime`` (Linux ``/proc``; elsewhere only the finished children count)."""
     import resource
 
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime + _live_descendants_cpu()
+
+
+def _live_descendants_cpu() -> float:
+    """utime + stime + cutime + cstime of every running descendant of this process, from
+    ``/proc`` (0 where there is none): a running process is in nobody's ``cutime``, so
+    nothing is counted twice."""
+    stats, children = {}, {}
+    with contextlib.suppress(OSError):
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                pid, ppid = int(entry), int(fields[1])
+                stats[pid] = sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+                children.setdefault(ppid, []).append(pid)
+    ticks, todo, seen = 0, list(children.get(os.getpid(), ())), set()
+    while todo:
+        pid = todo.pop()
+        if pid not in seen:
+            seen.add(pid)
+            ticks += stats.get(pid, 0)
+            todo += children.get(pid, ())
+    return ticks / os.sysconf("SC_CLK_TCK") if ticks else 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
