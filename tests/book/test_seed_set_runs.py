@@ -263,7 +263,7 @@ def test_merge_order_puts_the_batches_among_the_notebooks(tmp_path):
     ]
 
 
-def test_batches_hold_the_seeded_notebooks_slowest_first(root, tmp_path):
+def test_batches_hold_the_seeded_notebooks_and_their_logged_seconds(root, tmp_path):
     nbs = [
         load_notebook(root / "notebooks" / f"{n}.ipynb")
         for n in ("ws-fig02", "hsr-fig09", "ws-fig10")
@@ -281,7 +281,7 @@ def test_batches_hold_the_seeded_notebooks_slowest_first(root, tmp_path):
     )
     b = seed_sets.seed_set_batches(nbs, params, 3, log)
     assert [x.seed_set for x in b] == [1, 2]
-    assert b[0].names == ["hsr-fig09", "ws-fig02"] and b[0].estimate == 10.0
+    assert b[0].names == ["ws-fig02", "hsr-fig09"] and b[0].estimate == 10.0
     assert b[1].names == ["ws-fig02", "hsr-fig09"] and b[1].estimate is None  # not logged
     assert b[1].parameters["hsr-fig09"] == {"n": 2, "seed_set": 2}
     assert seed_sets.seed_set_batches(nbs, params, 1, log) == []

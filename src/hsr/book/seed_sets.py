@@ -127,9 +127,10 @@ def seed_set_batches(
     notebooks: list[Notebook], params: dict[str, dict], n_sets: int, run_log: Path | None = None
 ) -> list[SeedSetBatch]:
     """The batches of ``hsr run --seed-sets n_sets``: one per fresh set k = 1 .. n_sets - 1,
-    each holding the :func:`seeded` notebooks of ``notebooks`` with ``params[name]`` and
-    ``seed_set = k``. The slowest notebooks (by ``run_log``) run first in a batch, so that a
-    sweep two of them share is computed by the one that would wait longest otherwise."""
+    each holding the :func:`seeded` notebooks of ``notebooks`` (in their order) with
+    ``params[name]`` and ``seed_set = k``; its ``estimate`` is the sum of the seconds
+    ``run_log`` recorded for them on set k (None unless it has every one). One batch per set:
+    its notebooks share the set's sweeps, computed once by the first that needs them."""
     n_sets = check_seed_sets(n_sets)
     chosen = [nb for nb in notebooks if seeded(nb)]
     logged = _logged_seconds(run_log) if run_log is not None and n_sets > 1 else {}
@@ -138,8 +139,6 @@ def seed_set_batches(
         seconds = logged.get(str(k), {})
         names = [nb.name for nb in chosen]
         known = all(n in seconds for n in names)
-        if known:
-            names.sort(key=lambda n: -seconds[n])
         batches.append(
             SeedSetBatch(
                 seed_set=k,
