@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..claims.ledger import fmt
+from .seed_sets import seed_set_times
 
 __all__ = ["write_ledger", "write_provenance", "ensure_mathjax", "MATHJAX_VERSION"]
 
@@ -242,6 +243,9 @@ def write_provenance(generated_dir: Path, run_log: dict, build_log: dict | None 
             ]
         lines += notebook_times(run_log)
         lines.append("")
+        fresh = seed_set_times(run_log)  # the runs of the fresh seed sets, if any
+        if fresh:
+            lines += ["## The fresh seed sets", "", *fresh, ""]
     path = generated_dir / "provenance.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

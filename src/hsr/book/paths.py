@@ -14,6 +14,10 @@ HSR_CLAIMS_DIR ``./claims``          ``book/generated/claims``
 HSR_DATA_DIR   ``./data``            ``book/generated/data``
 HSR_CACHE_DIR  ``~/.cache/hsr``      (unchanged unless ``--cache-dir``)
 ============== ===================== ================================================
+
+The runs of the fresh seed sets (``hsr run --seed-sets``, :mod:`hsr.book.seed_sets`) get
+their own folders and ``HSR_SKIP_FIGURES=1``: :func:`hsr.book.plotting.save_figure` then
+writes nothing (:func:`skip_figures`), since only their rows are kept.
 """
 
 from __future__ import annotations
@@ -31,7 +35,12 @@ __all__ = [
     "cache_dir",
     "generated_dir",
     "notebook_environment",
+    "SKIP_FIGURES_ENV",
+    "skip_figures",
 ]
+
+#: set to 1 by ``hsr run`` for the runs of the fresh seed sets: no figure file is written
+SKIP_FIGURES_ENV = "HSR_SKIP_FIGURES"
 
 #: where ``hsr run`` writes executed notebooks, figures, claims and data (relative to the root)
 GENERATED = Path("book") / "generated"
@@ -50,6 +59,12 @@ def claims_dir() -> Path:
 def data_dir() -> Path:
     """``$HSR_DATA_DIR``, else ``./data``."""
     return Path(os.environ.get("HSR_DATA_DIR", "data"))
+
+
+def skip_figures() -> bool:
+    """Whether ``$HSR_SKIP_FIGURES`` asks :func:`hsr.book.plotting.save_figure` to write
+    nothing (any value but empty or ``0``)."""
+    return os.environ.get(SKIP_FIGURES_ENV, "") not in ("", "0")
 
 
 def cache_dir() -> Path:

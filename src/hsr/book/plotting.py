@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..experiments.methods import METHOD_LABELS
-from .paths import figure_dir
+from .paths import figure_dir, skip_figures
 
 __all__ = [
     "label_swept_sizes",
@@ -71,10 +71,14 @@ def use_style() -> None:
 
 
 def save_figure(fig, name: str, outdir: str | os.PathLike | None = None) -> tuple[Path, Path]:
-    """Write ``fig`` as ``<name>.png`` and ``<name>.pdf``; return both paths."""
+    """Write ``fig`` as ``<name>.png`` and ``<name>.pdf``; return both paths. With
+    ``$HSR_SKIP_FIGURES`` set (the runs of the fresh seed sets, :func:`hsr.book.paths.skip_figures`)
+    nothing is written and the paths are returned as they would be."""
     if not name or "/" in name or name.startswith("."):
         raise ValueError(f"name must be a plain file stem like 'ws-fig02', got {name!r}")
     d = Path(outdir) if outdir is not None else figure_dir()
+    if skip_figures():
+        return d / f"{name}.png", d / f"{name}.pdf"
     d.mkdir(parents=True, exist_ok=True)
     png, pdf = d / f"{name}.png", d / f"{name}.pdf"
     fig.savefig(png)

@@ -26,6 +26,15 @@ from .notebooks import (
 )
 from .paths import cache_dir, generated_dir, notebook_environment
 from .profiles import load_profile, resolve_parameters
+from .seed_sets import (
+    SeedSetBatch,
+    clear_rows,
+    merge_order,
+    plan_seed_sets,
+    run_batch,
+    seed_set_environment,
+    update_run_log,
+)
 
 # --------------------------------------------------------------------------- run
 
@@ -224,11 +233,17 @@ def cmd_run(args) -> int:
     jobs_arg = 1 if jobs_arg is None else int(jobs_arg)
     if jobs_arg < 1:
         raise UsageError(f"--jobs must be a whole number >= 1, got {jobs_arg}")
+    # the fresh seed sets (hsr.book.seed_sets): checked here, before any kernel
+    n_sets, batches = plan_seed_sets(
+        getattr(args, "seed_sets", None), profile, args.param, notebooks, params, out / RUN_LOG
+    )
 
     if args.dry_run:
         for nb in notebooks:
             shown = ", ".join(f"{k}={v!r}" for k, v in params[nb.name].items()) or "(defaults)"
             print(f"{nb.name}: {shown}")
+        for b in batches:
+            print(f"{b.name}: {', '.join(b.names)} (each with seed_set={b.seed_set})")
         return 0
 
     try:
@@ -257,9 +272,26 @@ def cmd_run(args) -> int:
     entries: dict[str, dict] = {}
     failures: list[tuple[str, str]] = []
     start = time.perf_counter()
-    total = len(notebooks)
+    total = len(notebooks) + len(batches)
     jobs = min(jobs_arg, total)
     interrupted = False
+    clear_rows(out, [nb.name for nb in notebooks])  # the fresh sets' rows come from this run
+
+    def run_seed_set(batch: SeedSetBatch) -> tuple[None, float]:
+        return None, run_batch(batch, root, out, seed_set_environment(out, batch.seed_set, cache))
+
+    def finish_seed_set(i, batch: SeedSetBatch, seconds: float) -> bool:
+        """Record one finished seed set; False when the run should stop."""
+        bad = {n: e["problem"] for n, e in batch.entries.items() if not e["ok"]}
+        head = f"[{i}/{total}] {batch.name} ({len(batch.names)} notebooks) ... " if jobs > 1 else ""
+        print(f"{head}{f'{len(bad)} FAILED' if bad else 'ok'} ({seconds:.1f} s)")
+        for n, problem in bad.items():
+            where = "in " + problem if problem.startswith("cell") else problem
+            print(f"hsr run: notebook {n} failed on {batch.name} {where}", file=sys.stderr)
+            failures.append((f"{n} ({batch.name})", problem))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return not bad or bool(args.keep_going)
 
     def execute(nb) -> tuple[str | None, float]:
         """Run one notebook into ``<out>/.<name>.running.ipynb``: (problem or None, seconds)."""
@@ -331,20 +363,45 @@ def cmd_run(args) -> int:
                         break
                     if not finish(i, nb, problem, seconds):
                         break
+                else:
+                    for i, batch in enumerate(batches, len(notebooks) + 1):
+                        print(
+                            f"[{i}/{total}] {batch.name} ({len(batch.names)} notebooks) ... ",
+                            end="",
+                            flush=True,
+                        )
+                        try:
+                            seconds = run_seed_set(batch)[1]
+                        except KeyboardInterrupt:
+                            print("interrupted", flush=True)
+                            interrupted = True
+                            break
+                        if not finish_seed_set(i, batch, seconds):
+                            break
             else:
                 # notebooks side by side: each kernel is its own process; two asking for the
                 # same sweep compute it once (the cache entry's lock)
-                print(f"hsr run: {total} notebooks, {jobs} at a time", flush=True)
+                sets = f" and {len(batches)} fresh seed set{'s' * (len(batches) > 1)}"
+                sets = sets if batches else ""
+                print(f"hsr run: {len(notebooks)} notebooks{sets}, {jobs} at a time", flush=True)
                 pool = ThreadPoolExecutor(max_workers=jobs)
                 order = start_order([nb.name for nb in notebooks], out / RUN_LOG)
                 by_name = {nb.name: nb for nb in notebooks}
-                futures = {pool.submit(execute, by_name[n]): by_name[n] for n in order}
+                futures = {}
+                for item in merge_order(order, batches, out / RUN_LOG, by_name):
+                    run = run_seed_set if isinstance(item, SeedSetBatch) else execute
+                    futures[pool.submit(run, item)] = item
                 done_count = 0
                 try:
                     for fut in as_completed(futures):
                         nb = futures[fut]
                         done_count += 1
-                        if not finish(done_count, nb, *fut.result()):
+                        if isinstance(nb, SeedSetBatch):
+                            if not finish_seed_set(done_count, nb, fut.result()[1]):
+                                for f in futures:
+                                    f.cancel()
+                                break
+                        elif not finish(done_count, nb, *fut.result()):
                             for f in futures:
                                 f.cancel()
                             break
@@ -371,19 +428,25 @@ def cmd_run(args) -> int:
                 "finished": now_iso(),
             }
             _update_run_log(out, root, entries, last_run)
+        if entries or any(b.entries for b in batches):
+            update_run_log(out / RUN_LOG, n_sets, batches, notebooks)
 
     if interrupted:
         print("hsr run: interrupted", file=sys.stderr)
         return 130
     ok = sum(e["ok"] for e in entries.values())
+    runs = len(notebooks) + sum(len(b.names) for b in batches)
     if failures:
-        skipped = total - len(entries)
+        skipped = runs - len(entries) - sum(len(b.entries) for b in batches)
         extra = f", {skipped} not run (use --keep-going to run the rest)" if skipped else ""
+        which = " (the runs of the fresh seed sets included)" if batches else ""
         print(
-            f"hsr run: {len(failures)} of {total} notebooks failed{extra}: "
+            f"hsr run: {len(failures)} of {runs} notebooks{which} failed{extra}: "
             + "; ".join(f"{n} {p}" for n, p in failures),
             file=sys.stderr,
         )
         return 1
-    print(f"hsr run: {ok} notebook{'s' * (ok != 1)} ok in {elapsed:.1f} s -> {_rel(out)}")
+    fresh = sum(len(b.entries) for b in batches)
+    sets = f" (and {fresh} runs on {len(batches)} fresh seed sets)" if batches else ""
+    print(f"hsr run: {ok} notebook{'s' * (ok != 1)} ok{sets} in {elapsed:.1f} s -> {_rel(out)}")
     return 0

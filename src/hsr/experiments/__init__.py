@@ -19,6 +19,7 @@ from .probes import (
     loss_rise_along_top_eigenvector,
 )
 from .runtime.parallel import default_executor
+from .seed_sets import SEED_SET_STRIDE, check_seed_set, fresh_seed
 from .stats import MannWhitney, mann_whitney, paired_wilcoxon, spearman, spearman_or_nan
 from .stepsize import (
     LR_RULES,
@@ -61,6 +62,10 @@ __all__ = [
     "FlatSharpComparison",
     "flat_sharp_comparison",
     "default_executor",
+    # fresh seed sets (hsr run --seed-sets)
+    "SEED_SET_STRIDE",
+    "check_seed_set",
+    "fresh_seed",
     # step-size rules and stationarity at the stopping points
     "LR_RULES",
     "activation_learning_rates",

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from ..core._checks import finite_vector, real_array
 
@@ -62,6 +61,8 @@ def mann_whitney(a: np.ndarray, b: np.ndarray) -> MannWhitney:
     """
     a = finite_vector("a", a, min_len=1)
     b = finite_vector("b", b, min_len=1)
+    from scipy import stats  # on first use: import hsr stays light
+
     res = stats.mannwhitneyu(a, b, alternative="two-sided")
     return MannWhitney(
         statistic=float(res.statistic),
@@ -98,6 +99,8 @@ def spearman(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     for name, arr in (("x", x), ("y", y)):
         if np.all(arr == arr[0]):
             raise ValueError(f"{name} is constant: Spearman's rho is undefined")
+    from scipy import stats  # on first use: import hsr stays light
+
     res = stats.spearmanr(x, y)
     return float(res.statistic), float(res.pvalue)
 
@@ -137,6 +140,8 @@ def paired_wilcoxon(a: np.ndarray, b: np.ndarray, alternative: str = "two-sided"
     a, b = a[ok], b[ok]
     if np.count_nonzero(a - b) < 2:
         return float("nan"), int(a.size), f" (too few differing pairs, {a.size}, for the test)"
+    from scipy import stats  # on first use: import hsr stays light
+
     return float(stats.wilcoxon(a, b, alternative=alternative).pvalue), int(a.size), ""
 
 
@@ -220,6 +225,8 @@ def mann_whitney_power(
         x, y = rng.choice(a, n_a), rng.choice(b, n_b)
         if np.all(x == x[0]) and np.all(y == x[0]):
             continue  # all tied: no test
+        from scipy import stats  # on first use: import hsr stays light
+
         res = stats.mannwhitneyu(x, y, alternative="two-sided")
         side = res.statistic / (n_a * n_b)
         ok = side < 0.5 if direction == "less" else side > 0.5

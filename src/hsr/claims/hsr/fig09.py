@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from scipy import stats as _stats
 
 from ...core._checks import (
     finite_vector,
@@ -94,6 +93,8 @@ def hsr_fig09(
     n_violate = int(np.sum(rel_excess > 1e-10))
     ratio = float(np.median(lmax / ws))
     v_tight = "does not hold" if n_violate else ("holds" if ratio >= tight_ratio else "partly")
+    from scipy import stats as _stats  # on first use: import hsr stays light
+
     skew = float(_stats.skew(ws)) if ws.size > 2 else NAN
     if ws.size >= 8:
         p_skew, note_skew = float(_stats.skewtest(ws).pvalue), ""

@@ -7,7 +7,6 @@ the rule and the sensitivity of its verdict to each threshold, together.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats as _stats
 
 from ...core._checks import (
     finite_vector,
@@ -71,6 +70,8 @@ def ws_fig06(ws_upper, frac_high: float = 0.1) -> Outcome:
         low, high = low_high_groups(ws, frac_high)
     else:
         q, low, high = NAN, np.zeros(0, int), np.zeros(0, int)
+    from scipy import stats as _stats  # on first use: import hsr stays light
+
     skew = float(_stats.skew(ws)) if M >= 3 else NAN
     note = "" if M >= 3 else f"Only {M} unique critical point(s): too few to measure skewness."
     median = float(np.median(ws)) if M else NAN
