@@ -151,10 +151,11 @@ def resolve_engine(
     has), ``"numpy"`` (this module: the readable reference, which the tests check against
     JAX autodiff) or ``"numba"`` (the compiled kernels of :mod:`hsr.experiments.kernels`: the
     training loop's arithmetic, assembled form, one network per thread with the sample axis
-    innermost and no BLAS, one compiled call for all networks; needs the optional numba, ``pip install
-    'hsr[fast]'``, else ValueError; ``method="pairwise"`` with it is a ValueError). The
-    engines agree to round-off (~1e-12 relative), not bit for bit. The first numba call of
-    a session may compile (~10 s) unless numba's on-disk cache is warm (``make`` warms it).
+    innermost and no BLAS, one compiled call for all networks; needs the optional numba,
+    ``pip install 'hsr[fast]'``, else ValueError; ``method="pairwise"`` with it is a
+    ValueError). The engines agree to round-off (~1e-12 relative), not bit for bit. The
+    first numba call of a session may compile (~10 s) unless numba's on-disk cache is warm
+    (``make`` warms it).
     ``kind``: ``"trace"``, ``"trace_squared"`` or ``"ws_upper"``.
     """
     _check_method(method)

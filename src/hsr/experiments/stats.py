@@ -267,6 +267,8 @@ def rank_sum_pvalue(values, chosen, alternative: str = "greater") -> float:
         raise ValueError(f"chosen must hold distinct indices in [0, {v.size}), got {chosen!r}")
     if alternative not in ("greater", "less"):
         raise ValueError(f"alternative must be 'greater' or 'less', got {alternative!r}")
+    from scipy import stats  # on first use: import hsr stays light
+
     # twice the midranks are integers: count the k-subsets by their sum of doubled ranks
     r2 = np.rint(2 * stats.rankdata(v)).astype(np.int64)
     k, total = idx.size, int(r2.sum())
@@ -312,6 +314,8 @@ def brown_forsythe(a, b) -> BrownForsythe:
     """
     a = finite_vector("a", a, min_len=2)
     b = finite_vector("b", b, min_len=2)
+    from scipy import stats  # on first use: import hsr stays light
+
     res = stats.levene(a, b, center="median")
     return BrownForsythe(
         statistic=float(res.statistic),
