@@ -280,8 +280,8 @@ def hsr_fig13(
         if tip[m] < 0:
             return f"{METHOD_LABELS.get(m, m)}: no finite run in the group"
         return (
-            f"{METHOD_LABELS.get(m, m)}'s point at the tip of the lambda_min whisker (seed "
-            f"index {tip[m]}): lambda_min {fmt(lmin[m][tip[m]])}, lambda_max "
+            f"{METHOD_LABELS.get(m, m)}'s point at the tip of the lambda_min whisker (run "
+            f"{tip[m]} of the comparison): lambda_min {fmt(lmin[m][tip[m]])}, lambda_max "
             f"{fmt(lmax[m][tip[m]])}, the loss falls along v_min by {fmt(ratio[m])} of its rise "
             f"along v_max ({'a clear saddle' if clear[m] else 'not a clear saddle'}); clear "
             f"saddles among the group's {rows.size} runs: {n_clear[m]}"
