@@ -330,9 +330,13 @@ def _statements_ok(out) -> dict:
     assert c.statements and c.sensitivity == ()
     checked = [st["verdict"] for st in c.statements if st["verdict"] != UNCHECKABLE]
     assert c.verdict == combine_verdicts(checked)
+    quoted = " ".join(
+        " ".join(q.text.split()) for k, q in lsc.QUOTES.items() if k.split(" (")[0] == c.id
+    )
     out_ = {}
     for s in c.statements:
         assert s["id"].startswith(c.id.split("-")[0] + "-")
+        assert " ".join(s["says"].split()) in quoted, s["says"]  # the paper's words, verbatim
         if s["verdict"] == UNCHECKABLE:
             assert s["why"] and not s["sensitivity"]
         chosen = [e for e in s["sensitivity"] if e["chosen"]]
