@@ -8,7 +8,10 @@ from __future__ import annotations
 from . import fig02, theorem1
 from .fig02 import (
     FIG,
+    RHO_MIN,
+    RHO_MIN_EARLIER,
     authors_order_test,
+    bound_test,
     convergence_test,
     landscape_convergence,
     landscape_depth_width,
@@ -29,6 +32,7 @@ __all__ = [
     "READINGS",
     "convergence_test",
     "rate_test",
+    "bound_test",
     "order_rule",
     "order_test",
     "authors_order_test",
@@ -37,4 +41,6 @@ __all__ = [
     "landscape_depth_width",
     "landscape_theorem1",
     "FIG",
+    "RHO_MIN",
+    "RHO_MIN_EARLIER",
 ]
