@@ -154,7 +154,11 @@ def test_provenance(tmp_path):
     assert "| a | quick | 100.0 | yes | n_seeds=300 |" in text
     assert "| b | quick | 25.0 | no | (defaults) |" in text
     assert "took 61.5 s" in text
-    assert "| a | quick | 100.0 | yes | n_seeds=300 | `hsr run a --profile quick` |" in text
+    assert "| a | quick | 100.0 | yes | n_seeds=300 |\n" in text  # narrow: no command column
+    assert "Re-make one page alone, with the same profile: `hsr run <notebook> --profile" in text
+    assert pages.notebook_times(log)[2] == (
+        "| a | quick | 100.0 | yes | n_seeds=300 | `hsr run a --profile quick` |"
+    )
     assert "ran 2 at a time" not in text
     log["last_run"]["jobs"] = 2
     text = pages.write_provenance(tmp_path, log).read_text()

@@ -394,17 +394,18 @@ def _num(v) -> str:
     return fmt(v, 3)
 
 
-def notebook_times(run_log: dict, by_time: bool = False) -> list[str]:
+def notebook_times(run_log: dict, by_time: bool = False, command: bool = True) -> list[str]:
     """The Markdown table of the notebooks in a run log (``run-log.json``): profile, seconds,
-    whether it ran, the parameters set, and the command that re-makes the page alone;
-    ``by_time`` sorts the slowest first and adds a total."""
+    whether it ran, the parameters set, and (``command``) the command that re-makes the page
+    alone; ``by_time`` sorts the slowest first and adds a total."""
     nbs = run_log.get("notebooks", {}) or {}
     items = list(nbs.items())
     if by_time:
         items.sort(key=lambda kv: -(kv[1].get("seconds") or 0.0))
     lines = [
-        "| notebook | profile | seconds | ok | parameters set | re-make it alone |",
-        "|---|---|---|---|---|---|",
+        "| notebook | profile | seconds | ok | parameters set |"
+        + (" re-make it alone |" if command else ""),
+        "|---|---|---|---|---|" + ("---|" if command else ""),
     ]
     for name, e in items:
         params = ", ".join(f"{k}={v}" for k, v in (e.get("parameters") or {}).items())
@@ -413,11 +414,14 @@ def notebook_times(run_log: dict, by_time: bool = False) -> list[str]:
         prof = _cell(e.get("profile", "?"))
         lines.append(
             f"| {name} | {prof} | {secs} | {'yes' if e.get('ok') else 'no'} | "
-            f"{_cell(params) or '(defaults)'} | `hsr run {name} --profile {prof}` |"
+            f"{_cell(params) or '(defaults)'} |"
+            + (f" `hsr run {name} --profile {prof}` |" if command else "")
         )
     if by_time:
         total = sum(e.get("seconds") or 0.0 for _, e in items)
-        lines.append(f"| **all {len(items)}** | | **{total:.1f}** | | | |")
+        lines.append(
+            f"| **all {len(items)}** | | **{total:.1f}** | | |" + (" |" if command else "")
+        )
     return lines
 
 
@@ -459,8 +463,13 @@ def write_provenance(generated_dir: Path, run_log: dict, build_log: dict | None 
                 "counts the wait.",
                 "",
             ]
-        lines += notebook_times(run_log)
-        lines.append("")
+        lines += [
+            "Re-make one page alone, with the same profile: `hsr run <notebook> --profile "
+            "<profile>` (then `hsr build`).",
+            "",
+            *notebook_times(run_log, command=False),
+            "",
+        ]
     path = generated_dir / "provenance.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
