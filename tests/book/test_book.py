@@ -558,7 +558,7 @@ def test_a_reduced_build_says_so_on_every_page(built):
         banner = _soup(page.read_text()).select_one(".bd-header-announcement")
         assert banner is not None, page.name
         text = " ".join(banner.get_text().split())
-        assert text.startswith("Reduced build, profile smoke: n_seeds 16"), (page.name, text)
+        assert text.startswith("Reduced build, profile smoke (n_seeds 16"), (page.name, text)
         assert "built at the papers' scale" in text
 
 

@@ -145,19 +145,19 @@ def _project(tmp_path):
 def test_a_reduced_build_carries_a_banner_a_full_one_none(tmp_path):
     root = _project(tmp_path)
     assert summary.shrinks(root, "smoke") == [
-        "n_seeds 16 (papers: 500 to 3,000)",
-        "max_iter 1,500 (papers: 20,000)",
-        "n_train 40 (papers: 100)",
+        "n_seeds 16 instead of 500 to 3,000",
+        "max_iter 1,500 instead of 20,000",
+        "n_train 40 instead of 100",
     ]
     gen = root / "book" / "generated"
     gen.mkdir(parents=True)
     info = summary.build_info(root, gen, LOG)
     banner = info["banner"]
     assert banner.startswith(
-        "Reduced build, profile <b>smoke</b>: n_seeds 16 (papers: 500 to 3,000); max_iter 1,500 "
-        "(papers: 20,000) and 1 more settings."
+        "Reduced build, profile <b>smoke</b> (n_seeds 16 instead of 500 to 3,000 and 2 more "
+        "settings): claims only the papers' scale can test read <i>not tested at this scale</i>."
     )
-    assert "the published book is built at the papers' scale (profile paper)" in banner
+    assert "The published book is built at the papers' scale (profile paper)." in banner
     assert json.loads((gen / "build-info.json").read_text())["banner"] == banner
     # the Sphinx extension reads it and puts it in the theme's announcement bar
     assert sphinx_banner.banner(root) == banner

@@ -74,7 +74,7 @@ def _range(values) -> str:
 
 def shrinks(root: Path, profile: str) -> list[str]:
     """What ``profile`` shrinks: each setting of its ``"*"`` entry against the notebooks'
-    defaults (the papers' scale), e.g. ``"n_seeds 16 (papers: 500 to 3,000)"``."""
+    defaults (the papers' scale), e.g. ``"n_seeds 16 instead of 500 to 3,000"``."""
     from .notebooks import UsageError, list_notebooks, load_notebook
     from .profiles import load_profile
 
@@ -99,7 +99,7 @@ def shrinks(root: Path, profile: str) -> list[str]:
     for k, v in shared.items():
         paper = _range(defaults.get(k, []))
         if paper and isinstance(v, (int, float)):
-            out.append(f"{k} {fmt(v)} (papers: {paper})")
+            out.append(f"{k} {fmt(v)} instead of {paper}")
     return out
 
 
@@ -114,13 +114,13 @@ def banner_html(facts: dict, shrunk: dict[str, list[str]]) -> str:
         f"<b>{html.escape(p)}</b>" + (f" ({n[p]} pages)" if len(n) > 1 else "") for p in reduced
     )
     items = [s for p in reduced for s in shrunk.get(p, [])]
-    what = "; ".join(html.escape(s) for s in items[:2])
-    if len(items) > 2:
-        what += f" and {len(items) - 2} more settings"
+    what = html.escape(items[0]) if items else ""
+    if len(items) > 1:
+        what += f" and {len(items) - 1} more settings"
     return (
         f"Reduced build, profile {names}"
-        + (f": {what}" if what else "")
-        + ". Claims only the papers' scale can test read <i>not tested at this scale</i>; the "
+        + (f" ({what})" if what else "")
+        + ": claims only the papers' scale can test read <i>not tested at this scale</i>. The "
         f"published book is built at the papers' scale (profile {FULL_PROFILE})."
     )
 
