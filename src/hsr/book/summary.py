@@ -258,9 +258,9 @@ def write_summary(generated_dir: Path, rows: list[dict], facts: dict) -> Path:
     from .plotting import save_figure, use_style
 
     generated_dir = Path(generated_dir)
-    lines = ["## What this build found", "", _build_line(facts), ""]
+    lines = ["## What this build found", ""]
     if not rows:
-        lines += ["No claim has been tested yet.", ""]
+        lines += [_build_line(facts), "", "No claim has been tested yet.", ""]
     else:
         import matplotlib.pyplot as plt
 
@@ -297,6 +297,8 @@ def write_summary(generated_dir: Path, rows: list[dict], facts: dict) -> Path:
             + ("; each band is split into one stripe per seed set." if n_sets > 1 else ".")
             + " The numbers behind each tile are in the tables below and in the "
             "{doc}`ledger <generated/ledger>`.*",
+            "",
+            _build_line(facts),
             "",
         ]
         for paper in PAPERS:
