@@ -210,6 +210,12 @@ def earlier_lines(row: dict) -> list[str]:
     return out
 
 
+def _sentence(text) -> str:
+    """``text`` as Markdown ending with a full stop."""
+    text = md(text)
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def statement_lines(row: dict) -> list[str]:
     """A row's statements, one bullet each: badge, the words, this run, the test (or why no
     run can check it), the verdict on each seed set."""
@@ -218,20 +224,18 @@ def statement_lines(row: dict) -> list[str]:
         return []
     out = ["**Statement by statement.**", ""]
     for st in sts:
-        item = f"- {badge(st['verdict'])} *{md(st['says'])}*"
         if st.get("verdict") == UNCHECKABLE:
-            item += f": not checkable: {md(st.get('why', ''))}"
+            parts = [f"not checkable: {_sentence(st.get('why', ''))}"]
         else:
-            if st.get("measured"):
-                item += f": {md(st['measured'])}"
+            parts = [_sentence(st["measured"])] if st.get("measured") else []
             if st.get("test"):
-                item += f" Test: {md(st['test'])}"
+                parts.append(f"Test: {_sentence(st['test'])}")
             if st.get("paper_reports"):
-                item += f" The paper reports: {md(st['paper_reports'])}"
+                parts.append(f"The paper reports: {_sentence(st['paper_reports'])}")
         seeds = seed_sets_line(st.get("seed_verdicts") or {}, bool(st.get("seed_dependent")))
         if seeds:
-            item += f" Seed sets: {seeds}"
-        out.append(item)
+            parts.append(f"Seed sets: {seeds}")
+        out.append(f"- {badge(st['verdict'])} *{md(st['says'])}*: " + " ".join(parts))
     return out + [""]
 
 
