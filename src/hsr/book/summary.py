@@ -150,6 +150,9 @@ def _tile_label(row: dict) -> str:
     return fig.replace(". ", "\n")
 
 
+#: the colour of a tile's label, readable on the tile's colour (the claim's verdict)
+_INK = {"holds": "white", "does not hold": "white", "partly": "black", UNTESTED: "black"}
+
 #: the strips of the verdict grid: the papers' claims, then the counts they report
 _STRIPS = {"WS": "WS paper", "HSR": "HSR paper", "Landscape": "Landscape", "count": "counts"}
 
@@ -161,7 +164,6 @@ def verdict_figure(rows: list[dict]):
     claims were re-tested on fresh seed sets each band into stripes (set 0, 1, ... left to
     right)."""
     import matplotlib.pyplot as plt
-    from matplotlib import patheffects
     from matplotlib.patches import Patch, Rectangle
 
     from .plotting import VERDICT_COLORS
@@ -176,7 +178,6 @@ def verdict_figure(rows: list[dict]):
     width = max((len(rs) for _, rs in strips), default=1)
     n_sets = max((len(r.get("seed_sets") or {}) for r in rows), default=0)
     fig, ax = plt.subplots(figsize=(max(5.5, 1.2 + 0.42 * width), 0.5 * len(strips) + 0.6))
-    outline = [patheffects.withStroke(linewidth=2.2, foreground="#333333")]
     for s, (title, rs) in enumerate(strips):
         y0 = -s * 1.15
         ax.text(-0.15, y0 + 0.45, title, ha="right", va="center", fontsize=9.5)
@@ -205,9 +206,8 @@ def verdict_figure(rows: list[dict]):
                 ha="center",
                 va="center",
                 fontsize=7 if "\n" in _tile_label(r) else 8.5,
-                color="white",
+                color=_INK.get(r["verdict"], "black"),
                 fontweight="bold",
-                path_effects=outline,
             )
     ax.set_xlim(-0.1, width)
     ax.set_ylim(-1.15 * (len(strips) - 1) - 0.1, 1.0)
@@ -255,7 +255,8 @@ def write_summary(generated_dir: Path, rows: list[dict], facts: dict) -> Path:
     """``<generated_dir>/summary.md`` (included by ``book/intro.md``; paths are relative to
     ``book/``) and the verdict grid ``<generated_dir>/verdicts.png`` (with its numbers,
     ``verdicts.csv``)."""
-    from .plotting import save_figure, use_style
+    from .figure_data import write_figure_data
+    from .plotting import use_style
 
     generated_dir = Path(generated_dir)
     lines = ["## What this build found", ""]
@@ -266,7 +267,8 @@ def write_summary(generated_dir: Path, rows: list[dict], facts: dict) -> Path:
 
         use_style()
         fig = verdict_figure(rows)
-        save_figure(fig, GRID, outdir=generated_dir)
+        fig.savefig(generated_dir / f"{GRID}.png")  # no PDF: it would double the build's cost
+        write_figure_data(fig, generated_dir / f"{GRID}.csv")
         plt.close(fig)
         tested = [r for r in rows if r["verdict"] != UNTESTED]
         untested = [r for r in rows if r["verdict"] == UNTESTED]
