@@ -66,8 +66,30 @@ def built(tmp_path_factory):
     if (ROOT / "book" / "_vendor").exists():  # saves fetching MathJax again
         shutil.copytree(ROOT / "book" / "_vendor", root / "book" / "_vendor")
     assert main(["run", "--root", str(root), "--profile", "smoke", "--jobs", "2"]) == 0
+    _plant_seed_set(root / "book" / "generated" / "claims")
     assert main(["build", "--root", str(root)]) == 0
     return root
+
+
+#: a fresh seed set the test plants, in which WS Fig. 2's verdict differs from the run's
+PLANTED_SET, PLANTED_ROW = "test", "ws-fig02"
+
+
+def _plant_seed_set(claims_dir: Path) -> None:
+    """``claims/seed-sets/test/ws-fig02.json``: the run's rows of WS Fig. 2 with every verdict
+    changed, so the pages must show the verdict on each set and mark the row seed-dependent."""
+
+    def other(v):
+        return "does not hold" if v != "does not hold" else "holds"
+
+    rows = json.loads((claims_dir / f"{PLANTED_ROW}.json").read_text())
+    for r in rows:
+        r["verdict"] = other(r["verdict"])
+        for st in r.get("statements") or ():
+            st["verdict"] = other(st["verdict"])
+    target = claims_dir / "seed-sets" / PLANTED_SET
+    target.mkdir(parents=True, exist_ok=True)
+    (target / f"{PLANTED_ROW}.json").write_text(json.dumps(rows))
 
 
 def _html(root: Path, page: str) -> str:
@@ -629,3 +651,29 @@ def test_tables_fit_the_text_column_at_1280_px(built):
     broken.unlink()
     assert problems == {}
     assert caught["wide"] and caught["off"], caught
+
+
+def test_the_verdict_on_each_seed_set_is_shown_where_it_differs(built):
+    """The planted seed set (WS Fig. 2's verdict changed): claims.json attaches it to the row
+    (no row added), and the ledger, the landing page and the figure's head mark the row
+    seed-dependent and show its verdict on each set; rows no fresh set has show no mark."""
+    rows = json.loads((built / "book" / "generated" / "claims.json").read_text())
+    row = next(r for r in rows if r["id"] == PLANTED_ROW)
+    assert row["seed_dependent"] is True and list(row["seed_sets"])[-1] == PLANTED_SET
+    assert sum(r["id"] == PLANTED_ROW for r in rows) == 1
+    text = {
+        name: " ".join(_soup(_html(built, name)).get_text().split())
+        for name in ("book/generated/ledger", "book/intro", f"book/generated/{PLANTED_ROW}")
+    }
+    for name, t in text.items():
+        assert "seed-dependent" in t, name
+    head = _soup(_html(built, f"book/generated/{PLANTED_ROW}")).select_one(".hsr-we-find")
+    assert f"set {PLANTED_SET}" in head.get_text() and "seed-dependent" in head.get_text()
+    assert (
+        f"Verdict on each seed set. set 0 {row['verdict']} · set {PLANTED_SET}"
+        in text["book/generated/ledger"]
+    )
+    ledger = _soup(_html(built, "book/generated/ledger"))
+    marked = [tr for tr in ledger.select("table tbody tr") if "seed-dependent" in tr.get_text()]
+    fresh = {r["notebook"] for r in rows if r.get("seed_dependent")}
+    assert {Path(tr.select_one("a")["href"]).stem for tr in marked} == fresh

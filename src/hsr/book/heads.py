@@ -62,7 +62,7 @@ def _finding(row: dict) -> list[str]:
     if not sts:
         out = [md(row.get("measured", ""))]
         seeds = seed_sets_line(row_seed_verdicts(row), bool(row.get("seed_dependent")))
-        return out + ([f"On each seed set: {seeds}"] if seeds else [])
+        return out + (["", f"On each seed set: {seeds}."] if seeds else [])
     out = []
     for st in statements(row):
         text = md(st.get("measured") or st.get("why") or "")
