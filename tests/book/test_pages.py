@@ -47,7 +47,9 @@ def test_ledger(tmp_path):
 
 
 def test_markdown_pieces():
-    assert pages.md("a_b *c* [d](e) |x| $1 `f`") == (
+    from hsr.book.pages import md
+
+    assert md("a_b *c* [d](e) |x| $1 `f`") == (
         "a\\_b \\*c\\* \\[d\\](e) \\|x\\| \\$1 \\`f\\`"
     )
     assert pages.badge("partly") == "{bdg-warning}`partly`"
