@@ -586,7 +586,10 @@ def test_a_reduced_build_says_so_on_every_page(built):
         assert at >= 0, page.name
         block = html[html.rfind("<", 0, at) : html.find("</div>", at)]
         text = " ".join(_soup(block).get_text().split())
-        assert text.startswith("Reduced build, profile smoke (n_seeds 16"), (page.name, text)
+        assert text.startswith("Reduced build, profile smoke (n_seeds 16 instead of"), (
+            page.name,
+            text,
+        )
         assert "built at the papers' scale" in text
 
 

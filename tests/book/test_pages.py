@@ -49,9 +49,7 @@ def test_ledger(tmp_path):
 def test_markdown_pieces():
     from hsr.book.pages import md
 
-    assert md("a_b *c* [d](e) |x| $1 `f`") == (
-        "a\\_b \\*c\\* \\[d\\](e) \\|x\\| \\$1 \\`f\\`"
-    )
+    assert md("a_b *c* [d](e) |x| $1 `f`") == ("a\\_b \\*c\\* \\[d\\](e) \\|x\\| \\$1 \\`f\\`")
     assert pages.badge("partly") == "{bdg-warning}`partly`"
     with pytest.raises(ValueError, match="verdict must be one of"):
         pages.badge("maybe")

@@ -124,13 +124,10 @@ def test_the_grid_has_a_tile_for_every_claim_statement_and_seed_set():
 
 def _project(tmp_path):
     root = tmp_path / "proj"
-    (root / "notebooks" / "profiles").mkdir(parents=True)
-    (root / "notebooks" / "profiles" / "smoke.yml").write_text(
-        '"*":\n  n_seeds: 16\n  max_iter: 1500\n  n_train: 40\nws-fig02:\n  other: 1\n'
-    )
+    (root / "notebooks").mkdir(parents=True)
     for name, params in (
-        ("ws-fig02", "n_seeds = 500\nmax_iter = 20000\nn_train = 100\nother = 2"),
-        ("hsr-fig09", "n_seeds = 3000\nmax_iter = 20000"),
+        ("ws-fig02", "n_seeds = 500\nmax_iter = 20000\nn_train = 100\nflag = True"),
+        ("hsr-fig09", "n_seeds = 3000\nmax_iter = 20000\nlr = 4.0"),
     ):
         nb = nbformat.v4.new_notebook(
             cells=[
@@ -142,20 +139,34 @@ def _project(tmp_path):
     return root
 
 
+#: a run at the smoke profile: what it set for each notebook (lr raised, a flag: not shrinks)
+SMOKE_LOG = LOG | {
+    "notebooks": {
+        "ws-fig02": {
+            "profile": "smoke",
+            "parameters": {"n_seeds": 16, "max_iter": 1500, "n_train": 40, "flag": False},
+        },
+        "hsr-fig09": {"profile": "smoke", "parameters": {"n_seeds": 60, "lr": 8.0}},
+    }
+}
+
+
 def test_a_reduced_build_carries_a_banner_a_full_one_none(tmp_path):
     root = _project(tmp_path)
-    assert summary.shrinks(root, "smoke") == [
-        "n_seeds 16 instead of 500 to 3,000",
+    assert summary.shrinks(root, SMOKE_LOG, "smoke") == [
+        "n_seeds 16 to 60 instead of 500 to 3,000",
         "max_iter 1,500 instead of 20,000",
         "n_train 40 instead of 100",
     ]
+    assert summary.shrinks(root, SMOKE_LOG, "quick") == []
     gen = root / "book" / "generated"
     gen.mkdir(parents=True)
-    info = summary.build_info(root, gen, LOG)
+    info = summary.build_info(root, gen, SMOKE_LOG)
     banner = info["banner"]
     assert banner.startswith(
-        "Reduced build, profile <b>smoke</b> (n_seeds 16 instead of 500 to 3,000 and 2 more "
-        "settings): claims only the papers' scale can test read <i>not tested at this scale</i>."
+        "Reduced build, profile <b>smoke</b> (n_seeds 16 to 60 instead of 500 to 3,000 and 2 "
+        "more settings): claims only the papers' scale can test read <i>not tested at this "
+        "scale</i>."
     )
     assert "The published book is built at the papers' scale (profile paper)." in banner
     assert json.loads((gen / "build-info.json").read_text())["banner"] == banner

@@ -72,35 +72,29 @@ def _range(values) -> str:
     return lo if lo == hi else f"{lo} to {hi}"
 
 
-def shrinks(root: Path, profile: str) -> list[str]:
-    """What ``profile`` shrinks: each setting of its ``"*"`` entry against the notebooks'
-    defaults (the papers' scale), e.g. ``"n_seeds 16 instead of 500 to 3,000"``."""
-    from .notebooks import UsageError, list_notebooks, load_notebook
-    from .profiles import load_profile
+def shrinks(root: Path, run_log: dict, profile: str) -> list[str]:
+    """What ``profile`` shrinks, from the run log: each parameter the run set below the
+    notebook's default (the papers' scale), over the notebooks run at ``profile``, e.g.
+    ``"n_seeds 150 to 400 instead of 500 to 3,000"``; the settings most notebooks share first."""
+    from .notebooks import UsageError, load_notebook
 
-    try:
-        prof = load_profile(root, profile)
-    except UsageError:
-        return []
-    shared = {}
-    for pattern, values in prof.entries:
-        if pattern == "*":
-            shared.update(values)
+    used: dict[str, list] = {}
     defaults: dict[str, list] = {}
-    for name in list_notebooks(root):
+    for name, entry in (run_log.get("notebooks") or {}).items():
+        if entry.get("profile") != profile:
+            continue
         try:
             nb = load_notebook(Path(root) / "notebooks" / f"{name}.ipynb")
         except UsageError:
             continue
-        for k in shared:
-            if k in nb.params:
-                defaults.setdefault(k, []).append(nb.params[k])
-    out = []
-    for k, v in shared.items():
-        paper = _range(defaults.get(k, []))
-        if paper and isinstance(v, (int, float)):
-            out.append(f"{k} {fmt(v)} instead of {paper}")
-    return out
+        for k, v in (entry.get("parameters") or {}).items():
+            d = nb.params.get(k)
+            numbers = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (v, d))
+            if numbers and v < d:
+                used.setdefault(k, []).append(v)
+                defaults.setdefault(k, []).append(d)
+    order = sorted(used, key=lambda k: -len(used[k]))
+    return [f"{k} {_range(used[k])} instead of {_range(defaults[k])}" for k in order]
 
 
 def banner_html(facts: dict, shrunk: dict[str, list[str]]) -> str:
@@ -128,7 +122,7 @@ def banner_html(facts: dict, shrunk: dict[str, list[str]]) -> str:
 def build_info(root: Path, generated_dir: Path, run_log: dict) -> dict:
     """Write ``<generated_dir>/build-info.json``: :func:`build_facts` and the banner."""
     facts = build_facts(run_log)
-    shrunk = {p: shrinks(root, p) for p in _reduced(facts)}
+    shrunk = {p: shrinks(root, run_log, p) for p in _reduced(facts)}
     info = facts | {"shrinks": shrunk, "banner": banner_html(facts, shrunk)}
     path = Path(generated_dir) / BUILD_INFO
     path.write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
