@@ -18,7 +18,7 @@ REF = re.compile(
 )
 GENERATED = ("book/generated/", "_build/", "generated/", "test-artifacts/")
 #: names of generated pages and of files the tests create in temporary folders
-NOT_FILES = {"ledger.md", "provenance.md", "index.md"}
+NOT_FILES = {"ledger.md", "provenance.md", "index.md", "summary.md"}
 
 
 def sources() -> list[Path]:

@@ -755,9 +755,16 @@ def test_prepare_book(root):
     report.record_claims("hsr-fig09", [_claim(1, "HSR", "Fig. 9")], outdir=gen / "claims")
     report.record_claims("ws-fig02", [_claim(2), _claim(3)], outdir=gen / "claims")
     written = cli.prepare_book(root, gen)
-    assert written == [gen / "claims.json", gen / "ledger.md", gen / "provenance.md"]
+    assert written == [
+        gen / "claims.json",
+        gen / "ledger.md",
+        gen / "provenance.md",
+        gen / "build-info.json",
+        gen / "summary.md",
+    ]
     assert "1 claims" not in (gen / "ledger.md").read_text()
-    assert "3 claims; 3 hold" in (gen / "ledger.md").read_text()
+    assert "3 claims: {bdg-success}`holds` 3." in (gen / "ledger.md").read_text()
+    assert (gen / "verdicts.png").stat().st_size > 0  # the landing page's verdict grid
     rows = json.loads((gen / "claims.json").read_text())
     assert [r["id"] for r in rows] == ["c2", "c3", "c1"]
     assert rows[0]["notebook"] == "ws-fig02"

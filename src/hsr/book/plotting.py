@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..experiments.methods import METHOD_LABELS
+from .figure_data import write_figure_data
 from .paths import figure_dir, skip_figures
 
 __all__ = [
@@ -71,9 +72,12 @@ def use_style() -> None:
 
 
 def save_figure(fig, name: str, outdir: str | os.PathLike | None = None) -> tuple[Path, Path]:
-    """Write ``fig`` as ``<name>.png`` and ``<name>.pdf``; return both paths. With
-    ``$HSR_SKIP_FIGURES`` set (the runs of the fresh seed sets, :func:`hsr.book.paths.skip_figures`)
-    nothing is written and the paths are returned as they would be."""
+    """Write ``fig`` as ``<name>.png`` and ``<name>.pdf``, and the numbers it draws as
+    ``<name>.csv`` (:func:`hsr.book.figure_data.write_figure_data`: every line, marker, bar,
+    filled area and pixel in its panel's data coordinates); return the PNG and PDF paths.
+    The figure's page links all three (:mod:`hsr.book.heads`). With ``$HSR_SKIP_FIGURES`` set
+    (the runs of the fresh seed sets, :func:`hsr.book.paths.skip_figures`) nothing is written
+    and the paths are returned as they would be."""
     if not name or "/" in name or name.startswith("."):
         raise ValueError(f"name must be a plain file stem like 'ws-fig02', got {name!r}")
     d = Path(outdir) if outdir is not None else figure_dir()
@@ -83,6 +87,7 @@ def save_figure(fig, name: str, outdir: str | os.PathLike | None = None) -> tupl
     png, pdf = d / f"{name}.png", d / f"{name}.pdf"
     fig.savefig(png)
     fig.savefig(pdf)
+    write_figure_data(fig, d / f"{name}.csv")
     return png, pdf
 
 

@@ -452,3 +452,14 @@ def test_lemma1_table_small():
         assert 0 <= r["g_median"] <= r["g_max"]
     with pytest.raises(ValueError, match="grid"):
         ls.lemma1_table(X, y, [], [1])
+
+
+def test_window_mean_geometric_of_a_window_with_a_zero_is_zero_without_a_warning():
+    import warnings
+
+    net = _net(lambda k, mad: np.where(k % 7 == 0, 0.0, 1.0 / k))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # np.log(0) warned on the landscape Fig. 2 page
+        assert ls.window_mean(net, 0.5, 1.0, geometric=True) == 0.0
+    positive = _net(lambda k, mad: np.full(k.shape, 4.0))
+    assert ls.window_mean(positive, 0.5, 1.0, geometric=True) == pytest.approx(4.0)

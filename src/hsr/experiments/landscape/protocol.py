@@ -438,7 +438,10 @@ def window_mean(net: NetCurves, lo: float, hi: float, geometric: bool = False) -
     if not sel.any():
         raise ValueError(f"no k in [{lo} m, {hi} m) for m = {m}")
     c = net.curve[sel]
-    return float(np.exp(np.mean(np.log(c))) if geometric else np.mean(c))
+    if not geometric:
+        return float(np.mean(c))
+    # a zero in the window makes the geometric mean 0 (np.log(0) would warn on the page)
+    return 0.0 if (c <= 0).any() else float(np.exp(np.mean(np.log(c))))
 
 
 def _binned(k: np.ndarray, values: np.ndarray, n_bins: int) -> tuple[np.ndarray, np.ndarray]:
