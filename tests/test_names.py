@@ -33,13 +33,6 @@ FILE_SUFFIXES = ("py", "md", "ipynb", "yml", "json", "txt", "toml", "cfg")
 #: (name, file) -> why the file cites a name that does not resolve
 ALLOWED = {
     ("hsr.NAME", "src/hsr/__init__.py"): "a placeholder for any public name ('hsr.NAME')",
-    # Not edited here: src/hsr/book/ was being changed by other work when these were found
-    # (issues 20-21); whoever merges fixes the names and deletes the entries (the test then
-    # demands it).
-    ("hsr.data.bayes_labels", "src/hsr/book/plotting.py"): "stale: hsr.experiments.data",
-    ("hsr.report.check_ledger", "src/hsr/book/pages.py"): "stale: moved or renamed",
-    ("hsr.report.paper_claims", "src/hsr/book/pages.py"): "stale: moved or renamed",
-    ("hsr.runner.prepare_book", "src/hsr/book/pages.py"): "stale: moved or renamed",
 }
 
 

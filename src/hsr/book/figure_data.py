@@ -199,7 +199,7 @@ def figure_rows(fig) -> list[dict]:
 
 def write_figure_data(fig, path: str | os.PathLike) -> Path:
     """Write :func:`figure_rows` of ``fig`` to ``path`` as CSV (columns :data:`COLUMNS`)."""
-    from ..experiments.files import atomic_write_text
+    from ..experiments.runtime.files import atomic_write_text
 
     buf = io.StringIO(newline="")
     w = csv.DictWriter(buf, fieldnames=COLUMNS)

@@ -177,7 +177,7 @@ def box_by_group(ax, values: dict, ylabel: str, order=None, palette=None, hue_or
 
 def draw_bayes_boundary(ax, mean0, mean1, lim=(-6.0, 6.0), **kw):
     """The Bayes boundary of the two-Gaussian task, ``(m1 - m0) . x = (|m1|^2 - |m0|^2)/2``,
-    dashed, clipped to the square (see :func:`hsr.data.bayes_labels`)."""
+    dashed, clipped to the square (see :func:`hsr.experiments.data.bayes_labels`)."""
     m0, m1 = np.asarray(mean0, dtype=float), np.asarray(mean1, dtype=float)
     w, c = m1 - m0, 0.5 * (m1 @ m1 - m0 @ m0)
     t = np.linspace(*lim, 200)
