@@ -1,4 +1,5 @@
-"""The per-network curvature kernel with the sample axis innermost (``experiments/kernels/curvature.py``)
+"""The per-network curvature kernel with the sample axis innermost
+(``experiments/kernels/curvature.py``)
 and the explicit 4-wide SIMD it is written in (``vecmath.float64x4``): the intrinsics do what
 they say (one rounding in ``fma4``, a fixed order in ``sum4``), every gradient equals the numpy
 closed forms at every remainder of the register tiles (N mod 8, n mod 4), and a network's

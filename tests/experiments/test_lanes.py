@@ -1,5 +1,5 @@
-"""The SIMD lane kernel (``kernels.train_kernel``, ``experiments/kernels/lanes.py``) and the vector maths it
-runs on (``experiments/kernels/vecmath.py``): the branch-free exponential and activations
+"""The SIMD lane kernel (``kernels.train_kernel``, ``experiments/kernels/lanes.py``) and the vector
+maths it runs on (``experiments/kernels/vecmath.py``): the branch-free exponential and activations
 against libm / extended precision, each network's results bit-identical whatever the batch,
 its position, the chunking or the number of threads, and whole runs against the numpy loop
 for every method and activation."""
