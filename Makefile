@@ -77,6 +77,7 @@ bench: $(TEST_STAMP)
 	$(PY) benchmarks/bench_gradients.py
 	$(PY) benchmarks/bench_training.py
 	$(PY) benchmarks/bench_paper_scale.py
+	$(PY) benchmarks/bench_shared_machine.py
 
 # the book extra; the venv may already hold the test extra (which includes it)
 $(BOOK_STAMP): pyproject.toml $(CONSTRAINTS) | $(PY)

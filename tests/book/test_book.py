@@ -631,13 +631,24 @@ def test_landing_page_agrees_with_the_ledger_row_for_row(built):
 
 
 def test_a_reduced_build_says_so_on_every_page(built):
+    # the banner names first the setting the most notebooks ran shrunk: count them in the run
+    # log (every notebook of the smoke build sets the values of the profile's '*' entry)
+    log = json.loads((built / "book" / "generated" / "run-log.json").read_text())
+    shared = {"n_seeds": 16, "n_seeds_ws": 16, "n_train": 40, "max_iter": 1500}
+    count = {
+        k: sum(e.get("parameters", {}).get(k) == v for e in log["notebooks"].values())
+        for k, v in shared.items()
+    }
+    first = max(count, key=count.get)
+    assert count[first] > 0
     for page in _pages(built):
         html = page.read_text()
         at = html.find('class="bd-header-announcement')
         assert at >= 0, page.name
         block = html[html.rfind("<", 0, at) : html.find("</div>", at)]
         text = " ".join(_soup(block).get_text().split())
-        assert re.match(r"Reduced build, profile smoke \(n_seeds 16\b.* instead of ", text), (
+        m = re.match(r"Reduced build, profile smoke \((\w+) [\d,]+\b.* instead of ", text)
+        assert m and count[m.group(1)] == count[first], (
             page.name,
             text,
         )
@@ -730,10 +741,10 @@ def test_the_verdict_on_each_seed_set_is_shown_where_it_differs(built):
     page = _article(_html(built, f"book/generated/{PLANTED_ROW}"))
     head = _soup(page).select_one(".hsr-we-find")
     assert f"set {PLANTED_SET}" in head.get_text() and "seed-dependent" in head.get_text()
-    assert (
-        f"Verdict on each seed set. set 0 {row['verdict']} · set {PLANTED_SET}"
-        in text["book/generated/ledger"]
-    )
+    # every set in order: 0 (the book's), the smoke run's fresh sets, then the planted one
+    each = " · ".join(f"set {k} {s['verdict']}" for k, s in row["seed_sets"].items())
+    assert list(row["seed_sets"])[0] == "0"
+    assert f"Verdict on each seed set. {each}" in text["book/generated/ledger"]
     ledger = _soup(_article(_html(built, "book/generated/ledger")))
     marked = [tr for tr in ledger.select("table tbody tr") if "seed-dependent" in tr.get_text()]
     fresh = {r["notebook"] for r in rows if r.get("seed_dependent")}

@@ -9,6 +9,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -277,8 +278,17 @@ def cmd_run(args) -> int:
     interrupted = False
     clear_rows(out, [nb.name for nb in notebooks])  # the fresh sets' rows come from this run
 
-    def run_seed_set(batch: SeedSetBatch) -> tuple[None, float]:
-        return None, run_batch(batch, root, out, seed_set_environment(out, batch.seed_set, cache))
+    # set by a worker the moment a notebook fails without --keep-going: the pool's threads take
+    # the next item as soon as theirs ends, before the main thread can cancel it
+    stop = threading.Event()
+
+    def run_seed_set(batch: SeedSetBatch) -> tuple[None, float] | None:
+        if stop.is_set():
+            return None  # not started
+        seconds = run_batch(batch, root, out, seed_set_environment(out, batch.seed_set, cache))
+        if not args.keep_going and any(not e["ok"] for e in batch.entries.values()):
+            stop.set()
+        return None, seconds
 
     def finish_seed_set(i, batch: SeedSetBatch, seconds: float) -> bool:
         """Record one finished seed set; False when the run should stop."""
@@ -293,8 +303,11 @@ def cmd_run(args) -> int:
         sys.stderr.flush()
         return not bad or bool(args.keep_going)
 
-    def execute(nb) -> tuple[str | None, float]:
-        """Run one notebook into ``<out>/.<name>.running.ipynb``: (problem or None, seconds)."""
+    def execute(nb) -> tuple[str | None, float] | None:
+        """Run one notebook into ``<out>/.<name>.running.ipynb``: (problem or None, seconds);
+        None when an earlier failure stopped the run before it started."""
+        if stop.is_set():
+            return None
         tmp = out / f".{nb.name}.running.ipynb"
         t0 = time.perf_counter()
         problem = None
@@ -317,6 +330,8 @@ def cmd_run(args) -> int:
             problem = f"cell {cell} ({e.ename}: {_first_line(e.evalue)})"
         except Exception as e:  # noqa: BLE001 - kernel died, timeout, bad notebook...
             problem = f"({type(e).__name__}: {_first_line(e)})"
+        if problem is not None and not args.keep_going:
+            stop.set()
         return problem, time.perf_counter() - t0
 
     def finish(i, nb, problem, seconds) -> bool:
@@ -395,6 +410,8 @@ def cmd_run(args) -> int:
                 try:
                     for fut in as_completed(futures):
                         nb = futures[fut]
+                        if fut.result() is None:
+                            continue  # not started: an earlier notebook failed
                         done_count += 1
                         if isinstance(nb, SeedSetBatch):
                             if not finish_seed_set(done_count, nb, fut.result()[1]):

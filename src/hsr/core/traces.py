@@ -217,6 +217,11 @@ def trace_hessian_squared(
     True
     """
     _check_method(method)
+    theta = net.check_theta(theta)
+    X, y = net.check_data(X, y)
+    if method == "auto":  # resolved once, for the BLAS threads and the formula alike
+        B = theta.shape[0] if theta.ndim == 2 else 1
+        method = choose_trace_squared_method(X.shape[0], net, B)
     with serial_blas(product_work(net, theta, X, method)):  # hsr.core.blas
         fw = net.forward(theta, X, y)
         return fw.out(trace_squared_from_forward(fw, method))

@@ -48,8 +48,8 @@ READINGS: dict[str, str] = {
     "strongly influenced by the direction that reduces the standard deviation of the "
     "eigenspectrum rather than its mean', is read on the direction itself: grad lambda_WS "
     "makes a smaller angle with the spread term than with the mean term, at >= 95% of the "
-    "networks (>= 50%: partly). The two agree by an identity, cos(g, s) - cos(g, m) = (|s| - "
-    "|m|)(1 - cos(m, s)) / |g| for g = m + s: a sum points closer to its longer term, so the "
+    "networks (>= 50%: partly). The two agree by an identity, cos(g, s) - cos(g, m) = (‖s‖ - "
+    "‖m‖)(1 - cos(m, s)) / ‖g‖ for g = m + s: a sum points closer to its longer term, so the "
     "paper's check of the norms is a check of its hypothesis, as the paper says.",
 }
 
@@ -96,7 +96,7 @@ def hsr_fig06(mean_norm, spread_norm, mean_term=None, spread_term=None) -> Outco
         cos_text = f"; median cos(grad lambda_WS, spread term) = {med_cos:.3g}"
     else:
         closer = n_spread > n_mean  # the identity: the sum points closer to its longer term
-        how = "from the norms, by the identity cos(g, s) - cos(g, m) ~ |s| - |m|"
+        how = "from the norms, by the identity cos(g, s) - cos(g, m) ~ ‖s‖ - ‖m‖"
         med_cos, cos_text = NAN, ""
     frac_dir = float(np.mean(closer))
     holds_grid = (0.8, 0.9, 0.95, 0.99)

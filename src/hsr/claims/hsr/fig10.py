@@ -8,7 +8,6 @@ the rule and the sensitivity of its verdict to each threshold, together.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats as _stats
 
 from ...core._checks import finite_vector, fraction
 from ...experiments.methods import METHOD_LABELS
@@ -142,6 +141,8 @@ def hsr_fig10(final_lambda_max: dict, baseline_flat=None, alpha: float = 0.01) -
         flat_b = finite_vector("baseline_flat", baseline_flat, 1)
         b_fin = base[np.isfinite(base)]
         if b_fin.size and flat_b.size:
+            from scipy import stats as _stats  # on first use: import hsr stays light
+
             p_one = float(_stats.mannwhitneyu(b_fin, flat_b, alternative="greater").pvalue)
         else:
             p_one = NAN
