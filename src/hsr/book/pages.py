@@ -337,9 +337,11 @@ def write_ledger(generated_dir: Path, rows: list[dict], expected=None) -> Path:
     n_sets = max((len(r.get("seed_sets") or {}) for r in rows), default=0)
     if n_sets > 1:
         dep = [r for r in rows if r.get("seed_dependent")]
+        dep_st = [st for r in rows for st in statements(r) if st.get("seed_dependent")]
         lines += [
             f"**Seed sets.** Every verdict re-tested on {n_sets} independent seed sets; "
-            f"{len(dep)} claims have a verdict that differs between them ({SEED_DEPENDENT}).",
+            f"{len(dep)} claims and {len(dep_st)} statements have a verdict that differs "
+            f"between them ({SEED_DEPENDENT}).",
             "",
         ]
     if expected is not None:

@@ -276,9 +276,11 @@ def write_summary(generated_dir: Path, rows: list[dict], facts: dict) -> Path:
         dep = [r for r in rows if r.get("seed_dependent")]
         n_sets = max((len(r.get("seed_sets") or {}) for r in rows), default=0)
         if n_sets > 1:
+            dep_st = [st for r in rows for st in statements(r) if st.get("seed_dependent")]
             lines += [
-                f"Re-tested on {n_sets} independent seed sets: {len(dep)} claims "
-                f"{SEED_DEPENDENT} (their verdict differs between the sets).",
+                f"Re-tested on {n_sets} independent seed sets: {len(dep)} claims and "
+                f"{len(dep_st)} statements {SEED_DEPENDENT} (their verdict differs between "
+                "the sets).",
                 "",
             ]
         lines += [
