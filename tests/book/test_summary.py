@@ -87,7 +87,7 @@ def test_summary_counts_statements_and_seed_dependent_rows(tmp_path):
         ROWS[2]
         | {
             "statements": [
-                {"id": "a", "says": "a", "verdict": "holds"},
+                {"id": "a", "says": "a", "verdict": "holds", "seed_dependent": True},
                 {"id": "b", "says": "b", "verdict": "not checkable", "why": "a judgement"},
             ]
         },
@@ -95,7 +95,11 @@ def test_summary_counts_statements_and_seed_dependent_rows(tmp_path):
     text = summary.write_summary(tmp_path, rows, summary.build_facts({})).read_text()
     assert "Statement by statement: 3 statements: {bdg-success}`holds` 2 · " in text
     assert "{bdg-light}`not checkable` 1" in text
-    assert "Re-tested on 2 independent seed sets: 1 claims {bdg-info}`seed-dependent`" in text
+    # the first row (one statement, itself) and statement a of the second are seed-dependent
+    assert (
+        "Re-tested on 2 independent seed sets: 1 claims and 2 statements "
+        "{bdg-info}`seed-dependent`" in text
+    )
     assert "No notebook has been run into this build yet" in text
 
 
