@@ -75,6 +75,9 @@ def test_seed_sets_are_shown_only_when_there_are_several():
     assert pages.verdict_cell(one) == "{bdg-success}`holds`"
     assert "seed" not in "\n".join(pages.detail_lines(one))
     assert pages.seed_sets_line({"0": "holds"}, False) == ""
+    # a statement no run can check has nothing to compare between the sets
+    assert pages.seed_sets_line({"0": "not checkable", "1": "not checkable"}, False) == ""
+    assert "set 1" in pages.seed_sets_line({"0": "not checkable", "1": "holds"}, True)
     sets = {
         "0": {"verdict": "holds", "statements": {}},
         "1": {"verdict": "partly", "statements": {}},

@@ -98,9 +98,12 @@ def short(text, limit: int = 110) -> str:
 
 def seed_sets_line(verdicts: dict, dependent: bool) -> str:
     """The verdict on each seed set (``{set: verdict}``), and the seed-dependent mark; empty
-    when there is one set only (nothing to compare: no clutter)."""
+    when there is one set only or the statement is not checkable on any (nothing to compare:
+    no clutter)."""
     if not verdicts or len(verdicts) < 2:
         return ""
+    if all(v == UNCHECKABLE for v in verdicts.values()):
+        return ""  # a statement no run can check: nothing to compare
     sets = " · ".join(f"set {k} {badge(v)}" for k, v in verdicts.items())
     return sets + (f" {SEED_DEPENDENT}" if dependent else "")
 
