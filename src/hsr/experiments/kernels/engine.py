@@ -25,24 +25,35 @@ def closed_form_gradient(kind: str, net, theta: np.ndarray, X: np.ndarray, y: np
     """
     if not HAVE_NUMBA:  # pragma: no cover
         raise ImportError("the numba engine needs numba: pip install 'hsr[fast]'")
-    from numba import get_num_threads
+    from numba import get_num_threads, set_num_threads
 
     from .curvature import gradients_kernel
 
     theta = np.ascontiguousarray(theta, dtype=np.float64)
+    threads = get_num_threads()
+    # fewer rows than threads: run the parallel region on just as many (numba's threads meet at
+    # its end, and a thread waiting behind another process's work costs a whole time slice:
+    # one network took ~9 ms instead of ~0.01 ms beside two busy processes); thread-local
+    used = max(min(threads, theta.shape[0]), 1)
     X = np.asarray(X, dtype=np.float64)
     Xt = np.empty((X.shape[0], X.shape[1] + 1))
     Xt[:, 0] = 1.0
     Xt[:, 1:] = X
     G = np.empty_like(theta)
-    gradients_kernel(
-        theta,
-        Xt,
-        np.ascontiguousarray(y, dtype=np.float64),
-        net.d_hidden,
-        ACT_CODES[net.activation],
-        GRADIENT_KINDS[kind],
-        get_num_threads(),
-        G,
-    )
+    if used < threads:
+        set_num_threads(used)
+    try:
+        gradients_kernel(
+            theta,
+            Xt,
+            np.ascontiguousarray(y, dtype=np.float64),
+            net.d_hidden,
+            ACT_CODES[net.activation],
+            GRADIENT_KINDS[kind],
+            used,
+            G,
+        )
+    finally:
+        if used < threads:
+            set_num_threads(threads)
     return G
