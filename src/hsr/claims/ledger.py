@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = [
+    "statement",
+    "uncheckable",
+    "row_quotes",
+    "said",
     "VERDICTS",
     "UNTESTED",
     "AGREEMENT",
@@ -402,6 +406,38 @@ def statement_row(
         reading=reading,
         earlier=tuple(earlier),
     )
+
+
+def statement(
+    sid: str, says: str, verdict: str, measured: str, test: str, paper_reports="", sensitivity=()
+) -> Statement:
+    """A checked statement of a row's quote (``says``: its words, verbatim from the quote
+    except for ``[...]``, symbols the extracted text lost, and ``...``, words left out)."""
+    return Statement(
+        sid,
+        says,
+        verdict,
+        measured=measured,
+        test=test,
+        paper_reports=paper_reports,
+        sensitivity=tuple(sensitivity),
+    )
+
+
+def uncheckable(sid: str, says: str, why: str, paper_reports="") -> Statement:
+    """A statement of a row's quote that no run can check, with the reason."""
+    return Statement(sid, says, UNCHECKABLE, why=why, paper_reports=paper_reports)
+
+
+def row_quotes(rid: str, quotes: dict) -> list:
+    """The quotes of row ``rid`` in ``quotes``: ``quotes[rid]`` and every ``quotes[rid +
+    " (...)"]`` (a further sentence the row rests on), in the module's order."""
+    return [q for k, q in quotes.items() if k == rid or k.startswith(rid + " (")]
+
+
+def said(rid: str, quotes: dict) -> str:
+    """``paper_says`` of row ``rid``: its quotes, joined."""
+    return "; ".join(str(q) for q in row_quotes(rid, quotes))
 
 
 # ----- what the ledger must hold: the claims of FIGURES.md ---------------------------------------

@@ -11,10 +11,12 @@ from ...core._checks import (
     same_length,
 )
 from ..ledger import (
-    UNCHECKABLE,
     Claim,
-    Statement,
+    row_quotes,
+    said,
+    statement,
     statement_row,
+    uncheckable,
 )
 from ..ledger import verdict_from_fraction as _frac
 
@@ -54,39 +56,6 @@ def share_of_methods(n_ok: int, n: int = 3) -> str:
 
 
 # ----- a row made of its statements ----------------------------------------------------------
-def statement(
-    sid: str, says: str, verdict: str, measured: str, test: str, paper_reports="", sensitivity=()
-) -> Statement:
-    """A checked statement of a row's quote (``says``: its words, verbatim from the quote
-    except for ``[...]``, symbols the extracted text lost, and ``...``, words left out)."""
-    return Statement(
-        sid,
-        says,
-        verdict,
-        measured=measured,
-        test=test,
-        paper_reports=paper_reports,
-        sensitivity=tuple(sensitivity),
-    )
-
-
-def uncheckable(sid: str, says: str, why: str, paper_reports="") -> Statement:
-    """A statement of a row's quote that no run can check (a judgement, an explanation, a
-    name), with the reason."""
-    return Statement(sid, says, UNCHECKABLE, why=why, paper_reports=paper_reports)
-
-
-def row_quotes(rid: str, quotes: dict) -> list:
-    """The quotes of row ``rid`` in ``quotes``: ``quotes[rid]`` and every ``quotes[rid +
-    " (...)"]`` (a further passage the row rests on), in the module's order."""
-    return [q for k, q in quotes.items() if k == rid or k.startswith(rid + " (")]
-
-
-def said(rid: str, quotes: dict) -> str:
-    """``paper_says`` of row ``rid``: its quotes, joined."""
-    return "; ".join(str(q) for q in row_quotes(rid, quotes))
-
-
 def row(
     rid: str,
     figure: str,

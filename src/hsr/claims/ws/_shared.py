@@ -17,14 +17,14 @@ from ...core._checks import (
 )
 from ...experiments.stats import rank_sum_pvalue, spearman_or_nan
 from ..ledger import (
-    UNCHECKABLE,
-    UNTESTED,
     Claim,
     Outcome,
-    Quote,
-    Statement,
-    combine_verdicts,
     fmt,
+    row_quotes,
+    said,
+    statement,
+    statement_row,
+    uncheckable,
 )
 from ..ledger import verdict_from_fraction as _frac
 from ..ledger import verdict_from_pvalue as _pval
@@ -97,38 +97,6 @@ ROW_RULE = (
 )
 
 
-def statement(
-    sid: str, says: str, verdict: str, measured: str, test: str, paper_reports="", sensitivity=()
-) -> Statement:
-    """A checked statement of a row's quote (``says``: its words, verbatim from the quote
-    except for ``[...]``, symbols the extracted text lost, and ``...``, words left out)."""
-    return Statement(
-        sid,
-        says,
-        verdict,
-        measured=measured,
-        test=test,
-        paper_reports=paper_reports,
-        sensitivity=tuple(sensitivity),
-    )
-
-
-def uncheckable(sid: str, says: str, why: str, paper_reports="") -> Statement:
-    """A statement of a row's quote that no run can check, with the reason."""
-    return Statement(sid, says, UNCHECKABLE, why=why, paper_reports=paper_reports)
-
-
-def row_quotes(rid: str, quotes: dict) -> list[Quote]:
-    """The quotes of row ``rid`` in ``quotes``: ``quotes[rid]`` and every ``quotes[rid +
-    " (...)"]`` (a further sentence the row rests on), in the module's order."""
-    return [q for k, q in quotes.items() if k == rid or k.startswith(rid + " (")]
-
-
-def said(rid: str, quotes: dict) -> str:
-    """``paper_says`` of row ``rid``: its quotes, joined."""
-    return "; ".join(str(q) for q in row_quotes(rid, quotes))
-
-
 def _label(sid: str, rid: str) -> str:
     return sid.removeprefix(rid + "-") or sid
 
@@ -143,42 +111,20 @@ def row(
     readings: dict,
     earlier=(),
 ) -> Claim:
-    """The ledger row ``rid`` of the WS paper made of its ``statements`` (each with its own
-    verdict, test and sensitivity): its verdict is :func:`combine_verdicts` of the checkable
-    ones (:data:`ROW_RULE`; none checkable: not tested), its ``measured`` and ``test`` those
-    of the statements, labelled; its quote and reading from the module's ``quotes`` and
-    ``readings``; ``earlier``: the readings published before where a test was changed."""
-    sts = tuple(statements)
-    if not sts:
-        raise ValueError("statements must hold at least one Statement")
-    checked = [st for st in sts if st.verdict != UNCHECKABLE]
-    verdict = combine_verdicts([st.verdict for st in checked]) if checked else UNTESTED
-    if len(sts) == 1 and checked:
-        measured, test = sts[0].measured, sts[0].test
-    else:
-        measured = "; ".join(
-            f"({_label(st.id, rid)}) "
-            + (f"{st.measured} [{st.verdict}]" if st.verdict != UNCHECKABLE else "not checkable")
-            for st in sts
-        )
-        test = "; ".join(f"({_label(st.id, rid)}) {st.test}" for st in checked) or (
-            "no statement of the passage can be checked by a run"
-        )
-        if len(checked) > 1:
-            test += "; " + ROW_RULE
-    return Claim(
-        id=rid,
-        paper="WS",
-        figure=figure,
-        claim=claim,
-        paper_reports=paper_reports,
-        measured=measured,
-        test=test,
-        verdict=verdict,
-        statements=sts,
+    """The ledger row ``rid`` of the WS paper made of its ``statements``
+    (:func:`hsr.claims.ledger.statement_row`), its quote and reading from the module's
+    ``quotes`` and ``readings``; ``earlier``: the readings published before where a test was
+    changed."""
+    return statement_row(
+        rid,
+        "WS",
+        figure,
+        claim,
+        paper_reports,
+        statements,
         paper_says=said(rid, quotes),
         reading=readings[rid],
-        earlier=tuple(earlier),
+        earlier=earlier,
     )
 
 
