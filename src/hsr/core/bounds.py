@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import network
 from .model import Forward, Net
 from .traces import trace_from_forward, trace_squared_from_forward
 
@@ -76,6 +77,7 @@ def ws_bounds(
     net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, method: str = "auto"
 ) -> WSBounds:
     """All four WS bounds with m and s; fields are floats, or ``(B,)`` for a batch."""
+    network("net", net)
     fw = net.forward(theta, X, y)
     b = bounds_from_forward(fw, method)
     fields = {k: (v if k == "n" else fw.out(v)) for k, v in vars(b).items()}

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import network
 from .bounds import moments
 from .hessian import assemble_hessian
 from .model import Forward, Net
@@ -274,6 +275,7 @@ def grad_trace_hessian(
     ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
     :func:`resolve_engine`.
     """
+    network("net", net)
     G = _compiled("trace", net, theta, X, y, "auto", engine)
     if G is not None:
         return G
@@ -295,6 +297,7 @@ def grad_trace_hessian_squared(
     ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
     :func:`resolve_engine`.
     """
+    network("net", net)
     G = _compiled("trace_squared", net, theta, X, y, method, engine)
     if G is not None:
         return G
@@ -339,6 +342,7 @@ def ws_gradient_terms(
     net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, method: str = "auto"
 ) -> WSGradient:
     """grad lambda_WS with its mean and spread terms (HSR Theorem 1, Fig. 6)."""
+    network("net", net)
     _check_method(method)
     fw = net.forward(theta, X, y)
     gr = ws_gradient(fw, method, per_sample=False)
@@ -358,6 +362,7 @@ def grad_ws_upper_bound(
     ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
     :func:`resolve_engine`.
     """
+    network("net", net)
     G = _compiled("ws_upper", net, theta, X, y, method, engine)
     if G is not None:
         return G
@@ -374,6 +379,7 @@ def ws_gradient_per_sample(
     :func:`grad_ws_upper_bound`. Every term carries a factor e_i or s_i = |e_i|(1 - |e_i|),
     so a contribution vanishes as e_i -> 0 (HSR Proposition 1, Fig. 4).
     """
+    network("net", net)
     _check_method(method)
     fw = net.forward(theta, X, y)
     return fw.out(ws_gradient(fw, method, per_sample=True).total)
@@ -417,6 +423,7 @@ def hutchinson_quadratic(
     gradients. Shapes: theta ``(n,)`` with v ``(n,)``, or theta ``(B, n)`` with v ``(B, n)``;
     returns ``(q, grad q)`` of shapes ``()``/``(B,)`` and ``(n,)``/``(B, n)``.
     """
+    network("net", net)
     fw = net.forward(theta, X, y)
     v = np.asarray(v, dtype=float)
     want = (fw.A.shape[0], net.n_params)

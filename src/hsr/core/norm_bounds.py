@@ -52,6 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import erf
 
+from ._checks import network
 from .bounds import moments
 from .model import Forward, Net
 
@@ -295,8 +296,7 @@ def norm_bounds(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> No
     >>> round(float(b.trace_thm3), 6), bool(b.trace_squared_prop7 >= b.trace_squared_upper)
     (2.020696, True)
     """
-    if not isinstance(net, Net):
-        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
+    network("net", net)
     fw = net.forward(theta, X, y)
     b = norm_bounds_from_forward(fw)
     fields = {k: (v if k in ("n", "kappa") else fw.out(v)) for k, v in vars(b).items()}

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import network
 from .hessian import assemble_hessian
 from .model import Forward, Net
 
@@ -104,6 +105,7 @@ def choose_trace_squared_method(N: int, net: Net, B: int = 1) -> str:
     >>> choose_trace_squared_method(100, net), choose_trace_squared_method(100, net, B=256)
     ('pairwise', 'assembled')
     """
+    network("net", net)
     pairwise = PAIRWISE_WEIGHT * N * N * net.d_hidden
     assembled = N * net.n_params**2 + ASSEMBLED_OVERHEAD / max(int(B), 1)
     return "pairwise" if pairwise <= assembled else "assembled"
@@ -144,6 +146,7 @@ def trace_hessian(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray):
     >>> bool(np.isclose(trace_hessian(net, th, X, y), np.trace(hessian(net, th, X, y))))
     True
     """
+    network("net", net)
     fw = net.forward(theta, X, y)
     return fw.out(trace_from_forward(fw))
 
@@ -164,6 +167,7 @@ def trace_hessian_squared(
     >>> bool(np.isclose(a, b, rtol=1e-12))
     True
     """
+    network("net", net)
     _check_method(method)
     fw = net.forward(theta, X, y)
     return fw.out(trace_squared_from_forward(fw, method))

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._checks import network
 from ..hessian import hessian
 from ..model import Net
 
@@ -59,6 +60,7 @@ def _single(net: Net, theta, X, y):
 def per_sample_hessians(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Exact per-object Hessians ``H_i`` of ``l_i``: ``(N, n, n)`` (``hsr.hessian`` on one
     sample each, so the formula lives in one place); their mean is ``hsr.hessian``."""
+    network("net", net)
     theta, X, y = _single(net, theta, X, y)
     return np.stack([hessian(net, theta, X[i : i + 1], y[i : i + 1]) for i in range(X.shape[0])])
 
