@@ -19,7 +19,11 @@ WARM = @$(PY) -c 'import time; from hsr.experiments.engines import warm_up; t = 
 	f"({time.perf_counter() - t:.1f} s)")'
 # notebooks run side by side (each its own kernel; a sweep two of them need is computed once)
 JOBS ?= 2
-RUN_ARGS = --profile $(PROFILE) --jobs $(JOBS) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(ARGS)
+# the fresh seed sets (hsr run --seed-sets): empty = the profile's (paper and quick: 3, i.e. two
+# fresh sets beside the book's; smoke: 2); SEED_SETS=1 runs the book's seeds only
+SEED_SETS ?=
+RUN_ARGS = --profile $(PROFILE) --jobs $(JOBS) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
+	$(if $(SEED_SETS),--seed-sets $(SEED_SETS)) $(ARGS)
 
 # the exact versions the suite last passed with (`make lock` refreshes them); every install below
 # is constrained to them, so the book a reader builds later is the book that was tested
@@ -30,7 +34,8 @@ CONSTRAINTS := constraints.txt
 help:
 	@echo "make test   - create $(VENV), install hsr with its test extras, run ruff and the whole test suite"
 	@echo "make bench  - run the benchmark scripts (prints tables; see benchmarks/RESULTS.md)"
-	@echo "make book   - install hsr[book], run every notebook at PROFILE=$(PROFILE) into book/generated, build the book"
+	@echo "make book   - install hsr[book], run every notebook at PROFILE=$(PROFILE) into book/generated (and the"
+	@echo "              claim notebooks again on the profile's fresh seed sets; SEED_SETS=1: none), build the book"
 	@echo "make run    - only run the notebooks (NAMES='ws-fig02 hsr-*', PROFILE=quick, ARGS='-p n_seeds 300')"
 	@echo "make build  - only build the book from book/generated (_build/html/index.html)"
 	@echo "make clean  - remove the virtual environment, caches and build outputs"
@@ -72,6 +77,7 @@ bench: $(TEST_STAMP)
 	$(PY) benchmarks/bench_gradients.py
 	$(PY) benchmarks/bench_training.py
 	$(PY) benchmarks/bench_paper_scale.py
+	$(PY) benchmarks/bench_shared_machine.py
 
 # the book extra; the venv may already hold the test extra (which includes it)
 $(BOOK_STAMP): pyproject.toml $(CONSTRAINTS) | $(PY)

@@ -7,12 +7,16 @@ of the cross-entropy loss of a three-layer sigmoid network (m = tr(H)/n, s^2 = t
 * closed form: ``hsr.grad_ws_upper_bound`` with ``method="auto"``, and with ``"pairwise"``
   (O(N^2 h)) and ``"assembled"`` (O(N n^2)) forced;
 * JAX: ``jax.jit(jax.grad(ws_bound))`` of the same bound written with ``jax.hessian``
-  (float64; compilation excluded from the timings and reported on its own);
+  (float64; compilation excluded from the timings and reported on its own), and of the bound
+  written with the closed-form Hessian assembled in jnp (``G^T diag(s) G / N`` + the e_i M_i
+  blocks: "JAX assembled", the faster JAX formulation for the batch);
 * FD: ``hsr.numerical_grad_ws_upper_bound`` (central differences, 2n bound evaluations
   batched into one call);
-* engines: the same closed form with ``engine="numba"`` (the compiled kernels, assembled
-  form, BLAS products) and ``engine="auto"`` (numba or numpy by the cost rule in
-  ``hsr.gradients``); the columns above are ``engine="numpy"``.
+* engines: the same closed form with ``engine="numba"`` (the compiled kernels: assembled
+  form, one network at a time per thread with the sample axis innermost, no BLAS) and
+  ``engine="auto"`` (the default call: numba or numpy by the cost rule in
+  ``hsr.core.gradients``); the columns above are ``engine="numpy"`` (the formulas compared in
+  one engine).
 
 Sweeps: d_hidden in {3, 10, 30, 100} at d_in=2, N=100; N in {100, 300, 1000, 3000} at
 d_hidden=3; and a batch of 256 networks (d_hidden=3, N=100): the closed form is called once on
@@ -25,15 +29,19 @@ against each other (closed vs JAX relative error < 1e-8, closed vs FD < 1e-4). T
 ends with the CPU time other processes used during the run: on a 2-core machine any other
 load skews the timings (see RESULTS.md).
 
-A second section times the two tr(H^2) methods (gradient and value) on a grid of (N, d_hidden)
-and compares the faster one with what ``hsr.core.traces.choose_trace_squared_method`` picks, then
-suggests values for its constants ``PAIRWISE_WEIGHT`` and ``ASSEMBLED_OVERHEAD``.
+A second section times the two tr(H^2) methods (gradient and value) on a grid of
+(N, d_in, d_hidden) and batches, compares the faster one with what
+``hsr.core.traces.choose_trace_squared_method`` picks (and with the rule used before issue 21),
+and fits the constants of its cost model, ``hsr.core.traces.COST_SECONDS`` (one per term:
+per call, the inputs' Gram matrix N^2 (d+1), the pairwise N^2 and N^2 h terms, the assembled
+N n^2 term, the per-sample N n terms), by least squares of the relative error.
 
 Usage::
 
     python benchmarks/bench_gradients.py               # full run (~1-2 min on 2 cores)
     python benchmarks/bench_gradients.py --quick       # smoke run, few repeats
     python benchmarks/bench_gradients.py --markdown    # tables as markdown
+    python benchmarks/bench_gradients.py --crossover-only   # the tr(H^2) method grid and fit
 
 Progress goes to stderr, results to stdout. Exit status 1 if an agreement check fails.
 """
@@ -43,6 +51,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gc
+import itertools
 import json
 import math
 import os
@@ -74,9 +83,14 @@ TOL_JAX = 1e-8
 TOL_FD = 1e-4
 TOL_METHODS = 1e-10  # pairwise vs assembled closed forms
 CROSS_N = (10, 30, 100, 300, 1000)
-CROSS_H = (3, 10, 30)
+#: (d_in, d_hidden) of the crossover grid: wide inputs with few hidden units too, where the
+#: pairwise form's O(N^2 d) Gram matrix and O(N^2) elementwise work dominate
+CROSS_SHAPES = ((2, 1), (2, 3), (2, 10), (2, 30), (30, 1), (30, 3), (30, 10))
+CROSS_SHAPES += ((100, 1), (100, 3), (100, 10))
 CROSS_BATCH = 64  # a batched crossover grid too (N <= 300 keeps the B N^2 matrices small)
 CROSS_BATCH_N = (10, 30, 100, 300)
+CROSS_BATCH_SHAPES = ((2, 1), (2, 3), (2, 10), (2, 30), (30, 3), (100, 1), (100, 3))
+CROSS_MAX_WORK = 2e9  # leave out cells whose assembled form needs more than B N n^2 of this
 THREAD_ENV = (
     "OPENBLAS_NUM_THREADS",
     "OMP_NUM_THREADS",
@@ -234,8 +248,44 @@ def make_jax_ws_bound(d_in: int, d_hidden: int) -> Callable:
     return ws_bound
 
 
+def make_jax_ws_bound_assembled(d_in: int, d_hidden: int) -> Callable:
+    """lambda_WS(theta, X, y) in JAX with H assembled in closed form (book/model.md): the
+    Gauss-Newton part G^T diag(s) G / N (row i of G: d z_i / d theta) plus the blocks of
+    sum_i e_i d^2 z_i / d theta^2 (sigmoid units); autodiff differentiates it."""
+    jax, jnp = _jax()
+    h, d1 = d_hidden, d_in + 1
+    n1 = h * d1
+    n = n1 + h + 1
+    eye = jnp.eye(h)
+
+    def ws_bound(theta, X, y):
+        N = X.shape[0]
+        Xt = jnp.concatenate([jnp.ones((N, 1)), X], axis=1)
+        W1 = theta[:n1].reshape(d1, h)  # W1[j, k] = theta[j h + k]
+        w2 = theta[n1:]
+        wb = w2[1:]
+        a = jax.nn.sigmoid(Xt @ W1)
+        f1 = a * (1.0 - a)
+        f2 = f1 * (1.0 - 2.0 * a)
+        p = jax.nn.sigmoid(w2[0] + a @ wb)
+        s, e = p * (1.0 - p), p - y
+        G = jnp.concatenate(
+            [(Xt[:, :, None] * (f1 * wb)[:, None, :]).reshape(N, n1), jnp.ones((N, 1)), a], 1
+        )
+        H = (G * s[:, None]).T @ G / N
+        C = jnp.einsum("ik,ij,il->jkl", e[:, None] * f2 * wb, Xt, Xt) / N  # (d1, h, d1)
+        Mww = (C[:, :, :, None] * eye[None, :, None, :]).reshape(n1, n1)
+        Mwo = (jnp.einsum("ik,ij->jk", e[:, None] * f1, Xt)[:, :, None] / N * eye).reshape(n1, h)
+        H = H.at[:n1, :n1].add(Mww).at[:n1, n1 + 1 :].add(Mwo).at[n1 + 1 :, :n1].add(Mwo.T)
+        m = jnp.trace(H) / n
+        sd = jnp.sqrt(jnp.sum(H * H) / n - m * m)
+        return m + sd * jnp.sqrt(n - 1.0)
+
+    return ws_bound
+
+
 # ----- one benchmark cell -------------------------------------------------------------------
-METHODS = ("auto", "pairwise", "assembled", "numba", "engine_auto", "jax", "fd")
+METHODS = ("auto", "pairwise", "assembled", "numba", "engine_auto", "jax", "jax_asm", "fd")
 ENGINE_COLUMNS = {"auto": "numpy", "numba": "numba", "engine_auto": "auto"}
 
 
@@ -248,6 +298,7 @@ class Cell:
     n: int = 0
     picked: str = ""
     compile_s: float = 0.0
+    compile_asm_s: float = 0.0
     numba_first_s: float = 0.0  # first numba call: compilation unless numba's cache is warm
     picked_engine: str = ""
     numpy_only: float | None = None  # closed auto timed in a process that never loaded JAX
@@ -258,16 +309,13 @@ class Cell:
 
 def auto_pick(N: int, net: hsr.Net, B: int) -> str:
     """The tr(H^2) method ``method="auto"`` uses for a batch of B networks on N samples."""
-    try:
-        return hsr_traces.choose_trace_squared_method(N, net, B)
-    except TypeError:  # a version of hsr without the batch argument
-        return hsr_traces.choose_trace_squared_method(N, net)
+    return hsr_traces.choose_trace_squared_method(N, net, B)
 
 
-def problem(h: int, N: int, B: int, seed: int = 0):
-    rng = np.random.default_rng([seed, h, N, B])
-    net = hsr.Net(D_IN, h, ACTIVATION)
-    X = rng.normal(size=(N, D_IN))
+def problem(h: int, N: int, B: int, seed: int = 0, d_in: int = D_IN):
+    rng = np.random.default_rng([seed, h, N, B] + ([] if d_in == D_IN else [d_in]))
+    net = hsr.Net(d_in, h, ACTIVATION)
+    X = rng.normal(size=(N, d_in))
     y = rng.integers(0, 2, size=N).astype(float)
     shape = (net.n_params,) if B == 0 else (B, net.n_params)
     theta = 0.5 * rng.normal(size=shape)
@@ -282,7 +330,7 @@ def run_cell(cell: Cell, st: Settings) -> Cell:
     log(f"[cell] {label} (n={cell.n}, auto -> {cell.picked})")
 
     def closed(method):
-        return lambda: hsr.grad_ws_upper_bound(net, theta, X, y, method=method)
+        return lambda: hsr.grad_ws_upper_bound(net, theta, X, y, method=method, engine="numpy")
 
     jax, jnp = _jax()
     grad = jax.grad(make_jax_ws_bound(D_IN, cell.h))
@@ -291,6 +339,12 @@ def run_cell(cell: Cell, st: Settings) -> Cell:
 
     def jax_call():
         return jgrad(tj, Xj, yj).block_until_ready()
+
+    grad_asm = jax.grad(make_jax_ws_bound_assembled(D_IN, cell.h))
+    jgrad_asm = jax.jit(jax.vmap(grad_asm, in_axes=(0, None, None)) if cell.B else grad_asm)
+
+    def jax_asm_call():
+        return jgrad_asm(tj, Xj, yj).block_until_ready()
 
     if cell.B:
 
@@ -304,7 +358,7 @@ def run_cell(cell: Cell, st: Settings) -> Cell:
     fns = {m: closed(m) for m in ("auto", "pairwise", "assembled")}
     fns["numba"] = lambda: hsr.grad_ws_upper_bound(net, theta, X, y, engine="numba")
     fns["engine_auto"] = lambda: hsr.grad_ws_upper_bound(net, theta, X, y, engine="auto")
-    fns["jax"], fns["fd"] = jax_call, fd_call
+    fns["jax"], fns["jax_asm"], fns["fd"] = jax_call, jax_asm_call, fd_call
 
     # first calls: warm-up, JAX compilation, and the agreement checks
     t0 = time.perf_counter()
@@ -314,9 +368,12 @@ def run_cell(cell: Cell, st: Settings) -> Cell:
     out = {"numba": np.asarray(fns["numba"]())}
     cell.numba_first_s = time.perf_counter() - t0
     out |= {m: np.asarray(fns[m]()) for m in ("auto", "pairwise", "assembled", "engine_auto", "fd")}
+    t0 = time.perf_counter()
+    out["jax_asm"] = np.asarray(jax_asm_call())
+    cell.compile_asm_s = time.perf_counter() - t0
     cell.picked_engine = hsr.core.gradients.resolve_engine("auto", net, cell.B or 1, cell.N)
     cell.errors = {
-        "closed vs jax": rel_err(out["auto"], ref_jax),
+        "closed vs jax": max(rel_err(out["auto"], ref_jax), rel_err(out["auto"], out["jax_asm"])),
         "closed vs fd": rel_err(out["auto"], out["fd"]),
         "pairwise vs assembled": rel_err(out["pairwise"], out["assembled"]),
         "numba vs numpy": max(
@@ -383,50 +440,80 @@ def run_numpy_only(quick: bool) -> dict[tuple[int, int, int], dict[str, float]]:
 
 
 # ----- crossover of the two tr(H^2) methods -------------------------------------------------
+#: the rule ``method="auto"`` used before issue 21 (pairwise iff W N^2 h <= N n^2 + OFF / B),
+#: kept here to show what the cost model changed
+OLD_WEIGHT, OLD_OVERHEAD = 8.0, 1e6
+#: the terms of each form, as in hsr.core.traces.COST_SECONDS
+PAIR_TERMS = ("pairwise_call", "pairwise_gram", "pairwise_pairs", "pairwise_hidden")
+PAIR_TERMS += ("pairwise_samples",)
+ASM_TERMS = ("assembled_call", "assembled_hessian", "assembled_blocks", "assembled_square")
+ASM_TERMS += ("assembled_samples",)
+
+
 @dataclass
 class CrossCell:
     what: str  # "grad" or "value"
-    B: int
+    B: int  # 0 = a single network
     N: int
+    d: int
     h: int
     n: int
     t_pair: float
     t_asm: float
 
-    def threshold(self, offset: float = 0.0) -> float:
-        """The weight at which the rule switches: pairwise iff weight <= this."""
-        return (self.N * self.n**2 + offset / (self.B or 1)) / (self.N**2 * self.h)
+    @property
+    def net(self) -> hsr.Net:
+        return hsr.Net(self.d, self.h, ACTIVATION)
 
     @property
     def faster(self) -> str:
         return "pairwise" if self.t_pair <= self.t_asm else "assembled"
 
-    def picked(self, weight: float, offset: float = 0.0) -> str:
-        """The rule of ``choose_trace_squared_method`` (``offset = 0``), or that rule with a
-        per-call cost ``offset`` (in assembled units, shared by the B networks of a call):
-        pairwise iff ``weight N^2 h <= N n^2 + offset / B``."""
-        return "pairwise" if weight <= self.threshold(offset) else "assembled"
+    def units(self) -> dict[str, float]:
+        return hsr_traces.cost_terms(self.N, self.net, self.B or 1)
 
-    def regret(self, weight: float, offset: float = 0.0) -> float:
-        """log(time of the method picked at ``weight`` / time of the faster method)."""
-        t = self.t_pair if self.picked(weight, offset) == "pairwise" else self.t_asm
+    def predicted(self, seconds: dict[str, float]) -> dict[str, float]:
+        """Predicted seconds of each form with the constants ``seconds`` (the library's form)."""
+        u = self.units()
+        return {
+            "pairwise": sum(seconds[k] * u[k] for k in PAIR_TERMS),
+            "assembled": sum(seconds[k] * u[k] for k in ASM_TERMS),
+        }
+
+    def picked(self, seconds: dict[str, float]) -> str:
+        p = self.predicted(seconds)
+        return "pairwise" if p["pairwise"] <= p["assembled"] else "assembled"
+
+    def old_pick(self) -> str:
+        B = self.B or 1
+        pair = OLD_WEIGHT * self.N**2 * self.h
+        return "pairwise" if pair <= self.N * self.n**2 + OLD_OVERHEAD / B else "assembled"
+
+    def regret(self, pick: str) -> float:
+        """log(time of ``pick`` / time of the faster method)."""
+        t = self.t_pair if pick == "pairwise" else self.t_asm
         return math.log(t / min(self.t_pair, self.t_asm))
 
-    @property
-    def implied_weight(self) -> float:
-        """Measured cost of one pairwise unit (N^2 h) over one assembled unit (N n^2)."""
-        return (self.t_pair / (self.N**2 * self.h)) / (self.t_asm / (self.N * self.n**2))
+
+def cross_grid(quick: bool) -> list[tuple[int, int, int, int]]:
+    """(B, N, d_in, d_hidden) of the crossover grid; cells whose assembled form would take more
+    than ~2e9 multiply-adds (N n^2 B) are left out."""
+    ns, shapes, bns, bshapes = CROSS_N, CROSS_SHAPES, CROSS_BATCH_N, CROSS_BATCH_SHAPES
+    if quick:  # a smoke run: a few cells only
+        ns, shapes, bns, bshapes = (10, 300, 1000), ((2, 3), (100, 1)), (30,), ((2, 3),)
+    grid = [(0, N, d, h) for N in ns for d, h in shapes]
+    grid += [(CROSS_BATCH, N, d, h) for N in bns for d, h in bshapes]
+    return [
+        (B, N, d, h)
+        for B, N, d, h in grid
+        if (B or 1) * N * hsr.Net(d, h).n_params ** 2 <= CROSS_MAX_WORK
+    ]
 
 
 def run_crossover(st: Settings, quick: bool) -> list[CrossCell]:
     cells = []
-    ns, hs, bns = (CROSS_N, CROSS_H, CROSS_BATCH_N)
-    if quick:  # a smoke run: a few cells only
-        ns, hs, bns = (10, 100, 300), (3, 30), (30,)
-    grid = [(0, N, h) for N in ns for h in hs]
-    grid += [(CROSS_BATCH, N, h) for N in bns for h in hs]
-    for B, N, h in grid:
-        net, theta, X, y = problem(h, N, B, seed=1)
+    for B, N, d, h in cross_grid(quick):
+        net, theta, X, y = problem(h, N, B, seed=1, d_in=d)
         whats = ("grad", "value") if B == 0 else ("grad",)
         for what in whats:
             f = hsr.grad_ws_upper_bound if what == "grad" else hsr.trace_hessian_squared
@@ -437,9 +524,9 @@ def run_crossover(st: Settings, quick: bool) -> list[CrossCell]:
             for call in calls.values():
                 call()  # warm-up
             t = median_times(calls, st, st.cross_budget, settle=0.0)  # numpy only
-            c = CrossCell(what, B, N, h, net.n_params, t["pairwise"], t["assembled"])
+            c = CrossCell(what, B, N, d, h, net.n_params, t["pairwise"], t["assembled"])
             log(
-                f"[cross] {what:5s} B={B or 1:3d} N={N:5d} h={h:3d}: pairwise "
+                f"[cross] {what:5s} B={B or 1:3d} N={N:5d} d={d:3d} h={h:3d}: pairwise "
                 f"{c.t_pair * 1e3:9.3f} ms, assembled {c.t_asm * 1e3:9.3f} ms"
             )
             cells.append(c)
@@ -449,154 +536,135 @@ def run_crossover(st: Settings, quick: bool) -> list[CrossCell]:
 ENGINE_CROSS_N = (30, 100, 300, 1000, 3000)
 ENGINE_CROSS_H = (3, 10, 30, 60, 100)
 ENGINE_CROSS_B = (1, 64)
+ENGINE_CROSS_WIDE = ((100, 1), (100, 3))  # (d_in, d_hidden), single networks, N <= 1000
+#: round values tried for the numba constants of hsr.core.gradients (least summed log-regret)
+NUMBA_GRID_SAMPLE = (2e-8, 3e-8, 5e-8, 7e-8, 1e-7, 1.5e-7)
+NUMBA_GRID_OP = (1e-10, 2e-10, 3e-10, 5e-10, 7e-10, 1e-9)
+NUMBA_GRID_BLOCK = (0.0, 1e-9, 2e-9, 5e-9, 1e-8, 2e-8)
 
 
 def run_engine_crossover(st: Settings, quick: bool, md: bool) -> list[str]:
-    """numpy vs numba engine for grad lambda_WS on a grid of (B, N, d_hidden), with what
-    ``engine="auto"`` picks and what a wrong pick costs (the slower / the faster time)."""
-    ns, hs, bs = ENGINE_CROSS_N, ENGINE_CROSS_H, ENGINE_CROSS_B
+    """numpy vs numba engine for grad lambda_WS on a grid of (B, N, d_in, d_hidden), with what
+    ``engine="auto"`` picks and what a wrong pick costs (the slower / the faster time); then
+    the numba constants of the rule fitted to this run's numba times."""
+    ns, hs, bs, wide = ENGINE_CROSS_N, ENGINE_CROSS_H, ENGINE_CROSS_B, ENGINE_CROSS_WIDE
     if quick:
-        ns, hs, bs = (30, 300), (3, 100), (1, 64)
-    rows, wrong, worst = [], 0, 1.0
-    for B in bs:
-        for N in ns:
-            for h in hs:
-                if B > 1 and N * N * B > 64 * 300 * 300:  # keep the (B, N, N) temporaries small
-                    continue
-                net, theta, X, y = problem(h, N, 0 if B == 1 else B, seed=2)
-                calls = {
-                    eng: functools.partial(hsr.grad_ws_upper_bound, net, theta, X, y, engine=eng)
-                    for eng in ("numpy", "numba")
-                }
-                for call in calls.values():
-                    call()
-                t = median_times(calls, st, st.cross_budget, settle=0.0)
-                pick = hsr.core.gradients.resolve_engine("auto", net, B, N)
-                best = min(t, key=t.get)
-                regret = t[pick] / t[best]
-                wrong += pick != best
-                worst = max(worst, regret)
-                log(
-                    f"[engine] B={B:3d} N={N:5d} h={h:3d}: numpy {t['numpy'] * 1e3:9.3f} ms, "
-                    f"numba {t['numba'] * 1e3:9.3f} ms, auto -> {pick}"
-                )
-                rows.append(
-                    [
-                        str(B),
-                        str(N),
-                        str(h),
-                        str(net.n_params),
-                        ms(t["numpy"]),
-                        ms(t["numba"]),
-                        f"{t['numpy'] / t['numba']:.2f}",
-                        best,
-                        pick,
-                        f"{regret:.2f}",
-                    ]
-                )
-    out = [heading("Engine crossover: numpy vs numba, grad lambda_WS (ms per call)", md)]
-    out.append(
-        render(
-            [
-                "B",
-                "N",
-                "d_hidden",
-                "n",
-                "numpy",
-                "numba",
-                "numpy/numba",
-                "faster",
-                "auto picks",
-                "auto / best",
-            ],
-            rows,
-            md,
+        ns, hs, bs, wide = (30, 300), (3, 100), (1, 64), ((100, 1),)
+    grid = [(B, N, D_IN, h) for B in bs for N in ns for h in hs]
+    grid += [(1, N, d, h) for N in ns if N <= 1000 for d, h in wide]
+    rows, cells = [], []
+    for B, N, d, h in grid:
+        if B > 1 and N * N * B > 64 * 300 * 300:  # keep the (B, N, N) temporaries small
+            continue
+        net, theta, X, y = problem(h, N, 0 if B == 1 else B, seed=2, d_in=d)
+        calls = {
+            eng: functools.partial(hsr.grad_ws_upper_bound, net, theta, X, y, engine=eng)
+            for eng in ("numpy", "numba")
+        }
+        for call in calls.values():
+            call()
+        t = median_times(calls, st, st.cross_budget, settle=0.0)
+        pick = hsr.core.gradients.resolve_engine("auto", net, B, N)
+        cells.append((B, N, net, t, pick))
+        log(
+            f"[engine] B={B:3d} N={N:5d} d={d:3d} h={h:3d}: numpy {t['numpy'] * 1e3:9.3f} ms, "
+            f"numba {t['numba'] * 1e3:9.3f} ms, auto -> {pick}"
         )
-    )
+        best = min(t, key=t.get)
+        rows.append(
+            [str(B), str(N), str(d), str(h), str(net.n_params), ms(t["numpy"]), ms(t["numba"])]
+            + [f"{t['numpy'] / t['numba']:.2f}", best, pick, f"{t[pick] / t[best]:.2f}"]
+        )
+    out = [heading("Engine crossover: numpy vs numba, grad lambda_WS (ms per call)", md)]
+    headers = ["B", "N", "d_in", "d_hidden", "n", "numpy", "numba", "numpy/numba", "faster"]
+    out.append(render(headers + ["auto picks", "auto / best"], rows, md))
+
+    # the numba constants that pick best in this run (least summed log-regret over a grid of
+    # round values, numpy's side as the library predicts it), and the library's picks
+    def units(B, N, net):
+        n, blocks = net.n_params, net.d_hidden * (net.d_in + 1) ** 2
+        return np.array([B * N * n, B * N * n * n, B * N * blocks], dtype=float)
+
+    pre = []
+    for B, N, net, t, _ in cells:
+        numpy = hsr_traces.trace_squared_costs(N, net, B)[auto_pick(N, net, B)]
+        pre.append((units(B, N, net), numpy, t))
+
+    def score(consts):
+        wrong, worst, regret = 0, 1.0, 0.0
+        for u, numpy, t in pre:
+            pick = "numba" if float(u @ consts) <= numpy else "numpy"
+            wrong += pick != min(t, key=t.get)
+            worst = max(worst, t[pick] / min(t.values()))
+            regret += math.log(t[pick] / min(t.values()))
+        return regret, wrong, worst
+
+    grad = hsr.core.gradients
+    now = np.array([grad.NUMBA_SAMPLE_SECONDS, grad.NUMBA_OP_SECONDS, grad.NUMBA_BLOCK_SECONDS])
+    grid = itertools.product(NUMBA_GRID_SAMPLE, NUMBA_GRID_OP, NUMBA_GRID_BLOCK)
+    best = min((score(np.array(c)), c) for c in grid)
+    consts = "NUMBA_SAMPLE_SECONDS, NUMBA_OP_SECONDS, NUMBA_BLOCK_SECONDS"
+    (r0, w0, x0), (r1, w1, x1) = score(now), best[0]
     out.append(
-        f"\nengine='auto' picks the slower engine in {wrong} of {len(rows)} cells "
-        f"(worst: {worst:.2f}x the faster one)."
+        f"\nengine='auto' picks the slower engine in {w0} of {len(cells)} cells (worst: "
+        f"{x0:.2f}x the faster one; summed log-regret {r0:.2f}) with the library's {consts} = "
+        f"{', '.join(f'{v:g}' for v in now)}. The grid values that pick best in this run: "
+        f"{', '.join(f'{v:g}' for v in best[1])}: {w1} wrong (worst {x1:.2f}x, summed "
+        f"log-regret {r1:.2f}). numpy's side: hsr.core.traces.trace_squared_costs."
     )
     return out
 
 
-def suggest_weight(
-    cells: list[CrossCell], offset: float
-) -> tuple[float, float, tuple[float, float]]:
-    """The weight minimizing the summed log-regret over ``cells`` at this ``offset``.
+def fit_cost_seconds(cells: list[CrossCell]) -> dict[str, float]:
+    """The constants of hsr.core.traces.COST_SECONDS fitted to the measured gradient times:
+    non-negative least squares of the *relative* error (each cell's row divided by its time),
+    each form on its own, rounded to two significant digits."""
+    from scipy.optimize import nnls
 
-    Returns (suggestion, its total regret, optimal interval). The decision only changes at
-    the cells' thresholds, so one weight inside each gap between consecutive thresholds
-    covers every possibility.
-    """
-    thr = sorted({c.threshold(offset) for c in cells})
-    gaps = [(0.0, thr[0])] + list(zip(thr[:-1], thr[1:], strict=True)) + [(thr[-1], math.inf)]
-
-    def total(w):
-        return sum(c.regret(w, offset) for c in cells)
-
-    def inside(lo, hi):  # a weight strictly inside (lo, hi]: decisions are constant there
-        if lo == 0.0:
-            return hi / 2
-        if math.isinf(hi):
-            return lo * 2
-        return math.sqrt(lo * hi)
-
-    scored = [(total(inside(lo, hi)), lo, hi) for lo, hi in gaps]
-    best = min(sc for sc, _, _ in scored)
-    # the run of optimal gaps, then a round number near its geometric middle
-    opt = [(lo, hi) for sc, lo, hi in scored if sc <= best + 1e-12]
-    lo, hi = opt[0][0], opt[-1][1]
-    mid = inside(lo, hi)
-    w = next((r for r in (float(f"{mid:.{k}g}") for k in (1, 2, 3)) if lo < r <= hi), mid)
-    return w, total(w), (lo, hi)
-
-
-def library_pick(c: CrossCell) -> str:
-    """What ``hsr.core.traces.choose_trace_squared_method`` picks for this cell."""
-    return auto_pick(c.N, hsr.Net(D_IN, c.h, ACTIVATION), c.B or 1)
+    grads = [c for c in cells if c.what == "grad"]
+    out = {}
+    for terms, attr in ((PAIR_TERMS, "t_pair"), (ASM_TERMS, "t_asm")):
+        t = np.array([getattr(c, attr) for c in grads])
+        A = np.array([[c.units()[k] for k in terms] for c in grads]) / t[:, None]
+        coef, _ = nnls(A, np.ones(len(grads)))
+        out |= {k: float(f"{v:.2g}") for k, v in zip(terms, coef, strict=True)}
+    return out
 
 
 def crossover_report(cross: list[CrossCell], md: bool) -> list[str]:
-    w_now = float(hsr_traces.PAIRWISE_WEIGHT)
-    off_now = float(getattr(hsr_traces, "ASSEMBLED_OVERHEAD", 0.0))
-    rule = f"W={w_now:g}, OFF={off_now:g}"
+    now = dict(hsr_traces.COST_SECONDS)
+    fitted = fit_cost_seconds(cross)
     out = [heading("Crossover pairwise vs assembled (tr H^2 value and grad lambda_WS)", md)]
     rows = []
     for c in cross:
-        pick = library_pick(c)
+        lib = hsr_traces.choose_trace_squared_method(c.N, c.net, c.B or 1)
+        pred = c.predicted(now)
         rows.append(
             [
                 c.what,
                 str(c.B or 1),
                 str(c.N),
+                str(c.d),
                 str(c.h),
                 str(c.n),
                 ms(c.t_pair),
                 ms(c.t_asm),
                 f"{c.t_pair / c.t_asm:.2f}",
                 c.faster,
-                pick + ("" if pick == c.faster else " (x)"),
-                f"{c.threshold(off_now):.3g}",
-                f"{c.implied_weight:.3g}",
+                lib + ("" if lib == c.faster else " (x)"),
+                c.old_pick() + ("" if c.old_pick() == c.faster else " (x)"),
+                f"{pred['pairwise'] / pred['assembled']:.2f}",
             ]
         )
-    headers = ["what", "B", "N", "d_hidden", "n", "pairwise ms", "assembled ms", "pair/asm"]
-    headers += ["faster", f"auto picks ({rule})", "switch W", "implied W"]
+    headers = ["what", "B", "N", "d_in", "d_hidden", "n", "pairwise ms", "assembled ms"]
+    headers += ["pair/asm", "faster", "auto picks", "old rule picks", "predicted pair/asm"]
     out.append(render(headers, rows, md))
     out.append(
-        "\nThe rule of hsr.core.traces.choose_trace_squared_method: pairwise iff "
-        "W N^2 h <= N n^2 + OFF / B, with W = PAIRWISE_WEIGHT and OFF = ASSEMBLED_OVERHEAD "
-        "(0 if the library has none). 'switch W' = the W at which the pick changes for the "
-        "cell at the current OFF; 'implied W' = (t_pair / N^2 h) / (t_asm / N n^2), the "
-        "measured cost ratio of one unit of work; (x) marks a wrong pick."
+        "\nauto picks = hsr.core.traces.choose_trace_squared_method (the cost model with the "
+        "library's COST_SECONDS); old rule = pairwise iff "
+        f"{OLD_WEIGHT:g} N^2 h <= N n^2 + {OLD_OVERHEAD:g} / B (before issue 21); (x) marks a "
+        "wrong pick; predicted pair/asm = the cost model's ratio of the two forms' times."
     )
-    differ = sum(library_pick(c) != c.picked(w_now, off_now) for c in cross)
-    if differ:
-        out.append(
-            f"\nWARNING: in {differ} cells the library's pick differs from the rule above: "
-            "choose_trace_squared_method has changed form; the tuning tables below are off."
-        )
 
     subsets = [
         ("grad, B=1", [c for c in cross if c.what == "grad" and c.B == 0]),
@@ -606,60 +674,40 @@ def crossover_report(cross: list[CrossCell], md: bool) -> list[str]:
     ]
     subsets = [(name, sel) for name, sel in subsets if sel]
 
-    def summary(sel, w, off):
-        wrong = sum(c.picked(w, off) != c.faster for c in sel)
-        reg = [c.regret(w, off) for c in sel]
-        return f"{wrong}/{len(sel)}", f"{sum(reg):.2f}", f"{math.exp(max(reg)):.2f}x"
+    def summary(sel, pick):
+        wrong = sum(pick(c) != c.faster for c in sel)
+        reg = [c.regret(pick(c)) for c in sel]
+        return f"{wrong}/{len(sel)}, {sum(reg):.2f}, {math.exp(max(reg)):.2f}x"
 
-    rows = []
-    for name, sel in subsets:
-        w, _, (lo, hi) = suggest_weight(sel, off_now)
-        rows.append(
-            [name, f"{w:g}", f"({lo:.3g}, {hi:.3g}]", *summary(sel, w, off_now)]
-            + list(summary(sel, w_now, off_now))
-        )
-    out.append(heading(f"Suggested PAIRWISE_WEIGHT (at the current OFF = {off_now:g})", md))
-    headers = ["cells", "suggested W", "optimal interval", "wrong picks", "sum log-regret"]
-    headers += ["worst", f"wrong picks ({rule})", "sum log-regret", "worst"]
-    out.append(render(headers, rows, md))
+    rules = [
+        ("library (COST_SECONDS)", lambda c: c.picked(now)),
+        ("fitted in this run", lambda c: c.picked(fitted)),
+        ("old rule (W = 8, OFF = 1e6)", CrossCell.old_pick),
+    ]
+    rows = [[name] + [summary(sel, pick) for _, sel in subsets] for name, pick in rules]
+    out.append(heading("Picks: wrong picks, sum of log-regret, worst slowdown", md))
+    out.append(render(["rule"] + [name for name, _ in subsets], rows, md))
     out.append(
         "\nlog-regret of a cell = log(time of the picked method / time of the faster one); "
-        "the suggestion minimizes its sum over the cells and is a round number near the "
-        "geometric middle of the optimal interval; 'worst' = the largest slowdown of one cell."
+        "'worst' = the largest slowdown of one cell."
     )
 
-    candidates = sorted({0.5, 1.0, 2.0, 4.0, 6.0, 8.0, 12.0, 16.0, w_now})
+    grads = [c for c in cross if c.what == "grad"]
     rows = []
-    for w in candidates:
-        row = [f"{w:g}" + (" (current)" if w == w_now else "")]
-        row += [", ".join(summary(sel, w, off_now)) for _, sel in subsets]
-        rows.append(row)
-    out.append(
-        heading(f"Candidate W at OFF = {off_now:g} (wrong picks, sum log-regret, worst)", md)
-    )
-    out.append(render(["W"] + [name for name, _ in subsets], rows, md))
-
-    # both constants at once: grid-search (W, OFF) over all cells
-    weights = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 16.0)
-    offsets = (0.0, 2.5e5, 5e5, 1e6, 1.5e6, 2e6, 4e6)
-
-    def key(w, off):
-        wrong = sum(c.picked(w, off) != c.faster for c in cross)
-        reg = sum(c.regret(w, off) for c in cross)
-        # ties: prefer the current constants
-        return (round(reg, 6), wrong, abs(math.log(w / w_now)), abs(off - off_now))
-
-    grid = sorted(((w, o) for w in weights for o in offsets), key=lambda wo: key(*wo))
-    shown = grid[:5]
-    shown += [wo for wo in [(w_now, off_now), (w_now, 0.0)] if wo not in shown]
-    rows = [[f"{w:g}", f"{o:g}", *summary(cross, w, o)] for w, o in shown]
-    out.append(heading("Both constants: pairwise iff W N^2 h <= N n^2 + OFF / B", md))
-    out.append(render(["W", "OFF", "wrong picks", "sum log-regret", "worst"], rows, md))
-    out.append(
-        f"\nthe 5 best (W, OFF) of a grid over all {len(cross)} cells (ties: closest to the "
-        "current constants first), then the current rule and the one-term rule (OFF = 0) if "
-        "not among them."
-    )
+    for k in PAIR_TERMS + ASM_TERMS:
+        rows.append([k, f"{now[k]:.2g}", f"{fitted[k]:.2g}"])
+    out.append(heading("Cost model constants (seconds per unit; grad lambda_WS cells)", md))
+    out.append(render(["term", "library", "fitted in this run"], rows, md))
+    for label, consts in (("library", now), ("fitted", fitted)):
+        errs = []
+        for c in grads:
+            p = c.predicted(consts)
+            errs += [math.log(p["pairwise"] / c.t_pair), math.log(p["assembled"] / c.t_asm)]
+        e = np.abs(errs)
+        out.append(
+            f"\n{label}: predicted / measured time over the {len(grads)} gradient cells: median "
+            f"{math.exp(float(np.median(e))):.2f}x off, worst {math.exp(float(e.max())):.2f}x"
+        )
     return out
 
 
@@ -693,8 +741,7 @@ def environment(load: tuple[float, float, float]) -> list[tuple[str, str]]:
         ("numpy / scipy", f"{np.__version__} / {scipy.__version__}"),
         ("jax / jaxlib", f"{jax.__version__} / {jax.lib.__version__}"),
         ("jax backend", jax.default_backend()),
-        ("hsr PAIRWISE_WEIGHT", str(hsr_traces.PAIRWISE_WEIGHT)),
-        ("hsr ASSEMBLED_OVERHEAD", str(getattr(hsr_traces, "ASSEMBLED_OVERHEAD", "-"))),
+        ("hsr COST_SECONDS", ", ".join(f"{k} {v:g}" for k, v in hsr_traces.COST_SECONDS.items())),
         ("load average at start (1/5/15 min)", " / ".join(f"{x:.2f}" for x in load)),
     ] + [(k, os.environ[k]) for k in THREAD_ENV if k in os.environ]
 
@@ -709,6 +756,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the numpy-vs-numba engine grid (the engine section runs otherwise too)",
     )
+    ap.add_argument(
+        "--crossover-only",
+        action="store_true",
+        help="only the pairwise-vs-assembled grid and the fit of the cost model",
+    )
     ap.add_argument("--numpy-only-child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     st = QUICK if args.quick else FULL
@@ -717,6 +769,15 @@ def main(argv: list[str] | None = None) -> int:
     md = args.markdown
     if args.engine_crossover_only:
         print("\n".join(run_engine_crossover(st, args.quick, md)), flush=True)
+        return 0
+    if args.crossover_only:
+        foreign = ForeignCPU()
+        start = time.perf_counter()
+        print("\n".join(crossover_report(run_crossover(st, args.quick), md)), flush=True)
+        other = foreign.seconds()
+        wall = time.perf_counter() - start
+        if other is not None:
+            print(f"\nwall time {wall:.0f} s; CPU time used by other processes: {other:.0f} s")
         return 0
     start = time.perf_counter()
     foreign = ForeignCPU()
@@ -959,6 +1020,58 @@ def main(argv: list[str] | None = None) -> int:
             verdicts.append(
                 ("same, engine auto in a numpy-only process", f"{r_no:.2f}x", r_no >= target)
             )
+    # issue 19: the batched gradient through the numba engine against the faster JAX
+    out.append(heading("Issue 19: grad lambda_WS with engine='numba' against JAX, ms", md))
+    rows19 = []
+    for label, c, target in (
+        ("256 networks, d_h 3, N 100", batch, 20.0),
+        ("one network, d_h 3, N 100", small, 1.0),
+        ("one network, d_h 100, N 100", big, 50.0),
+    ):
+        t, o = c.times, c.numpy_only_engines
+        best = min(t["jax"], t["jax_asm"])
+        ref = "jax.hessian" if t["jax"] <= t["jax_asm"] else "assembled"
+        numba_t = o.get("numba", t["numba"]) if o else t["numba"]
+        rows19.append(
+            [
+                label,
+                ms(t["auto"]),
+                ms(t["numba"]),
+                ms(o["numba"]) if o else "-",
+                ms(t["jax"]),
+                ms(t["jax_asm"]),
+                f"{t['jax'] / numba_t:.1f}",
+                f"{t['jax_asm'] / numba_t:.1f}",
+            ]
+        )
+        verdicts.append(
+            (
+                f"engine numba >= {target:g}x the faster JAX ({ref}), {label}",
+                f"{best / numba_t:.2f}x",
+                best / numba_t >= target,
+            )
+        )
+    out.append(
+        render(
+            [
+                "case",
+                "default call",
+                "numba, this process",
+                "numba, numpy-only process",
+                "JAX jax.hessian",
+                "JAX assembled",
+                "JAX jax.hessian / numba",
+                "JAX assembled / numba",
+            ],
+            rows19,
+            md,
+        )
+    )
+    out.append(
+        "\nratios use numba timed in the numpy-only process (as a user runs hsr) where it ran;"
+        " JAX is timed in this process."
+    )
+
     out.append(heading("Targets", md))
     out.append(
         render(

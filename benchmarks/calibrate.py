@@ -6,7 +6,7 @@ how many seeds converge and how many critical points are unique. Usage::
     python benchmarks/calibrate.py                       # the chosen defaults, all three sweeps
     python benchmarks/calibrate.py --grid lr=0.5,1,2 init=5,10 --seeds 500
 
-Every run is cached (``hsr.sweeps`` cache), so rerunning a grid is cheap.
+Every run is cached (``hsr.experiments.sweeps`` cache), so rerunning a grid is cheap.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Print the seconds of every notebook of a build, slowest first, as a Markdown table (for
-benchmarks/RESULTS.md): ``python scripts/page_times.py [book/generated/run-log.json]``."""
+"""Print the seconds of every notebook of a build, slowest first, as a Markdown table, and
+those of the runs on the fresh seed sets (for benchmarks/RESULTS.md):
+``python scripts/page_times.py [book/generated/run-log.json]``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 from hsr.book.pages import notebook_times
+from hsr.book.seed_sets import seed_set_times
 
 
 def main(argv: list[str]) -> int:
@@ -23,6 +25,9 @@ def main(argv: list[str]) -> int:
         f"finished {last.get('finished', '?')}\n"
     )
     print("\n".join(notebook_times(log, by_time=True)))
+    fresh = seed_set_times(log)
+    if fresh:
+        print("\n" + "\n".join(fresh))
     return 0
 
 

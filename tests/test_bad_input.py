@@ -38,6 +38,7 @@ ARGS = {
     "config": hsr.TrainConfig(max_iter=2),
     "mean0": (-1.0, -1.0),
     "mean1": (1.0, 1.0),
+    "scale": 2.0,
 }
 
 

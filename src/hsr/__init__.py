@@ -1,11 +1,11 @@
 """hsr: closed-form Hessian curvature of the cross-entropy loss in three-layer networks.
 
-The reproducible companion to the Wolkowicz-Styan (WS) upper bound on the largest Hessian
-eigenvalue and Hessian Spectral Range (HSR) regularization, which descends its closed-form
-gradient. The package has four floors, each importing only those below it
-(``ARCHITECTURE.md``):
+The reproducible companion to three papers: the Wolkowicz-Styan (WS) upper bound on the
+largest Hessian eigenvalue, Hessian Spectral Range (HSR) regularization, which descends its
+closed-form gradient, and the convergence of loss landscapes as the sample grows (Kiselev et
+al.). The package has four floors, each importing only those below it (``ARCHITECTURE.md``):
 
-* :mod:`hsr.core` -- the closed forms (numpy and scipy only);
+* :mod:`hsr.core` -- the closed forms (numpy and scipy only, with threadpoolctl for BLAS threads);
 * :mod:`hsr.experiments` -- data, training, kernels, sweeps, comparisons, probes, statistics;
 * :mod:`hsr.claims` -- the ledger's rows, verdict rules and the tests of the papers' claims;
 * :mod:`hsr.book` -- paths, glue, plotting, pages and the ``hsr`` command (never imported here).
@@ -28,6 +28,7 @@ from ._version import __version__
 from .claims import (
     AGREEMENT,
     PAPERS,
+    ROW_RULE,
     STATEMENT_VERDICTS,
     UNCHECKABLE,
     UNTESTED,
@@ -45,6 +46,7 @@ from .claims import (
     merge_claims,
     paper_claims,
     quotes,
+    statement_row,
     verdict_from_count,
     verdict_from_fraction,
     verdict_from_pvalue,
@@ -61,6 +63,8 @@ from .core import (
     NormBounds,
     WSBounds,
     WSGradient,
+    aligned_network,
+    bound_ratios,
     grad_loss,
     grad_trace_hessian,
     grad_trace_hessian_squared,
@@ -90,6 +94,7 @@ from .experiments import (
     LR_RULES,
     METHOD_LABELS,
     METHODS,
+    SEED_SET_STRIDE,
     STEP_RULES,
     CompareConfig,
     ComparisonResult,
@@ -103,11 +108,14 @@ from .experiments import (
     activation_learning_rates,
     bayes_labels,
     boundary_length,
+    boundary_lengths,
+    check_seed_set,
     correlated_gaussians,
     critical_point_stats,
     decision_grid,
     default_executor,
     flat_sharp_comparison,
+    fresh_seed,
     gradient_norm_summary,
     hessian_eigenvector,
     initial_curvature_bound,
@@ -162,6 +170,8 @@ __all__ = [
     "ws_lower_bound",
     "NormBounds",
     "norm_bounds",
+    "aligned_network",
+    "bound_ratios",
     "WSGradient",
     "grad_trace_hessian",
     "grad_trace_hessian_squared",
@@ -202,6 +212,10 @@ __all__ = [
     "remove_duplicates",
     "top_bottom_groups",
     "low_high_groups",
+    # experiments: fresh seed sets (hsr run --seed-sets)
+    "SEED_SET_STRIDE",
+    "check_seed_set",
+    "fresh_seed",
     # experiments: step-size rules and stationarity at the stopping points
     "LR_RULES",
     "STEP_RULES",
@@ -227,6 +241,7 @@ __all__ = [
     "spearman_or_nan",
     "paired_wilcoxon",
     "boundary_length",
+    "boundary_lengths",
     # claims: the ledger's rows, statements and verdict rules
     "Claim",
     "Statement",
@@ -245,6 +260,8 @@ __all__ = [
     "verdict_from_count",
     "combine_verdicts",
     "merge_claims",
+    "statement_row",
+    "ROW_RULE",
     "ExpectedClaim",
     "paper_claims",
     "extra_claims",

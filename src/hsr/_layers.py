@@ -23,8 +23,19 @@ FLOORS = ("core", "experiments", "claims", "book")
 
 #: third-party packages each floor may import (each floor also gets those of the floors below)
 ALLOWED_THIRD_PARTY = {
-    "core": {"numpy", "scipy"},
-    "experiments": {"numba", "tqdm", "contourpy", "sklearn", "mlxtend", "dask", "distributed"},
+    # threadpoolctl: the BLAS thread count of the closed forms' mid-sized products (core/blas.py;
+    # pure Python, no dependencies; pyproject's core dependencies name exactly these three)
+    "core": {"numpy", "scipy", "threadpoolctl"},
+    "experiments": {
+        "numba",
+        "llvmlite",
+        "tqdm",
+        "contourpy",
+        "sklearn",
+        "mlxtend",
+        "dask",
+        "distributed",
+    },
     "claims": {"yaml"},
     "book": None,  # anything: matplotlib, seaborn, papermill, nbformat, myst_nb, ...
 }

@@ -26,16 +26,83 @@ def test_ledger(tmp_path):
         _row(1, "WS", "holds"),
         _row(2, "WS", "partly"),
         _row(3, "HSR", "does not hold", "Fig. 12", "hsr-fig12"),
+        _row(4, "HSR", "not tested at this scale", "Sec. VI-A", "calibration"),
     ]
     text = pages.write_ledger(tmp_path, rows).read_text()
-    assert "3 claims; 1 hold, 1 partly hold, 1 do not hold" in text
+    assert "4 claims: {bdg-success}`holds` 1 · {bdg-warning}`partly` 1 · " in text
     assert "## WS paper" in text and "## HSR paper" in text
-    assert "[Fig. 12](hsr-fig12.ipynb)" in text
-    assert "claim 1 \\| piped" in text  # a pipe cannot break the table
+    # per paper a compact table: figure (linked), claim, verdict badge, this run
+    assert "| figure | claim | verdict | this run |" in text
+    assert (
+        "| [Fig. 12](hsr-fig12.ipynb) | claim 3 \\| piped | {bdg-danger}`does not hold` | m |"
+        in text
+    )
     assert text.count("\n| [Fig.") == 3
+    # the row only the papers' scale can test comes last, in its own table
+    assert text.index("## Not tested at this scale") > text.index("## HSR paper")
+    assert "| [Sec. VI-A](calibration.ipynb) | claim 4 \\| piped | {bdg-muted-line}" in text
+    # under the tables, one collapsed detail per row, with a name the figure pages link to
+    assert text.count("::::{dropdown}") == 4 and ":name: claim-c3" in text
+    assert "WS Fig. 2: claim 1 \\| piped {bdg-success}`holds`" in text
 
 
-def test_sensitivity_markdown_marks_the_tests_value_and_shows_earlier_readings(tmp_path):
+def test_markdown_pieces():
+    from hsr.book.pages import md
+
+    assert md("a_b *c* [d](e) |x| $1 `f`") == ("a\\_b \\*c\\* \\[d\\](e) \\|x\\| \\$1 \\`f\\`")
+    assert pages.badge("partly") == "{bdg-warning}`partly`"
+    with pytest.raises(ValueError, match="verdict must be one of"):
+        pages.badge("maybe")
+    assert pages.short("a; b; c", 100) == "a; b; c"
+    long = "first clause with numbers 1.5; " + "second " * 30
+    assert pages.short(long, 60) == "first clause with numbers 1.5 ..."
+    assert (
+        pages.short("word " * 40, 30).endswith(" ...") and len(pages.short("word " * 40, 30)) <= 30
+    )
+    # a row of several statements shows each statement's verdict in one line
+    row = _row(5, "HSR", "partly") | {
+        "statements": [
+            {"id": "a", "says": "tight", "verdict": "holds", "measured": "1"},
+            {"id": "b", "says": "skewed", "verdict": "does not hold", "measured": "2"},
+        ]
+    }
+    assert pages.this_run(row) == "tight {bdg-success}`holds` · skewed {bdg-danger}`does not hold`"
+    assert pages.this_run(_row(6, "WS", "holds")) == "m"
+
+
+def test_seed_sets_are_shown_only_when_there_are_several():
+    one = _row(1, "WS", "holds")
+    assert pages.verdict_cell(one) == "{bdg-success}`holds`"
+    assert "seed" not in "\n".join(pages.detail_lines(one))
+    assert pages.seed_sets_line({"0": "holds"}, False) == ""
+    # a statement no run can check has nothing to compare between the sets
+    assert pages.seed_sets_line({"0": "not checkable", "1": "not checkable"}, False) == ""
+    assert "set 1" in pages.seed_sets_line({"0": "not checkable", "1": "holds"}, True)
+    sets = {
+        "0": {"verdict": "holds", "statements": {}},
+        "1": {"verdict": "partly", "statements": {}},
+    }
+    dep = one | {"seed_sets": sets, "seed_dependent": True}
+    assert pages.verdict_cell(dep) == "{bdg-success}`holds` {bdg-info}`seed-dependent`"
+    detail = "\n".join(pages.detail_lines(dep))
+    assert (
+        "**Verdict on each seed set.** set 0 {bdg-success}`holds` · set 1 {bdg-warning}`partly` "
+        "{bdg-info}`seed-dependent`" in detail
+    )
+    st = {"id": "a", "says": "s", "verdict": "holds", "measured": "1", "test": "t"}
+    row = one | {
+        "statements": [
+            st | {"seed_verdicts": {"0": "holds", "1": "holds"}, "seed_dependent": False}
+        ],
+        "seed_sets": sets | {"1": {"verdict": "holds", "statements": {"a": "holds"}}},
+        "seed_dependent": False,
+    }
+    detail = "\n".join(pages.detail_lines(row))
+    assert "Seed sets: set 0 {bdg-success}`holds` · set 1 {bdg-success}`holds`" in detail
+    assert "seed-dependent" not in detail
+
+
+def test_sensitivity_tables_mark_the_tests_value_and_show_earlier_readings(tmp_path):
     row = _row(4, "HSR", "partly", "Fig. 13", "hsr-fig13") | {
         "sensitivity": [
             dict(knob="clear_frac", value=0.01, statistic="A 0.03", verdict="holds", chosen=False),
@@ -44,25 +111,28 @@ def test_sensitivity_markdown_marks_the_tests_value_and_shows_earlier_readings(t
         ],
         "earlier": [dict(test="count saddles.", measured="A-SAM 5", verdict="does not hold")],
     }
-    text = pages.sensitivity_markdown(row)
-    assert text.startswith("**How the verdict of `c4` moves with the test's choices**")
-    assert "| clear_frac | 0.05 (the test's value) | A 0.03 | partly |" in text
-    assert "| clear_frac | 0.01 | A 0.03 | holds |" in text
-    assert "| whis | inf | 2 | holds |" in text
+    text = "\n".join(pages.detail_lines(row))
+    assert "*clear\\_frac*\n\n| value | statistic | verdict |\n|---|---|---|" in text
+    assert "| **0.05** (the test's value) | A 0.03 | {bdg-warning}`partly` |" in text
+    assert "| 0.01 | A 0.03 | {bdg-success}`holds` |" in text
+    assert "*whis*" in text and "| inf | 2 | {bdg-success}`holds` |" in text
     assert "**Earlier reading** (published before, not part of the verdict): count saddles." in text
-    assert "Verdict then: **does not hold**" in text
-    assert pages.sensitivity_markdown(_row(5, "WS", "holds")) == ""
-    # the ledger page carries the same lines under the row's quote and reading
+    assert "Verdict then: {bdg-danger}`does not hold`" in text
+    assert "How the verdict moves" not in "\n".join(pages.detail_lines(_row(5, "WS", "holds")))
+    # the ledger carries the same lines in the row's detail
     ledger = pages.write_ledger(tmp_path, [row | {"paper_says": "q"}]).read_text()
-    assert "| clear_frac | 0.05 (the test's value) | A 0.03 | partly |" in ledger
+    assert "| **0.05** (the test's value) | A 0.03 | {bdg-warning}`partly` |" in ledger
+    assert "**The paper says.** q" in ledger
 
 
-def test_record_claims_shows_nothing_outside_a_kernel(tmp_path, capsys):
+def test_record_claims_shows_and_returns_nothing(tmp_path, capsys):
+    """A cell ending with record_claims leaves no value on the page (the page's head and
+    details come from the rows at build time)."""
     from hsr.book import report
     from hsr.claims import Claim
 
     c = Claim("c1", "WS", "Fig. 2", "x", "r", "m", "t", "holds")
-    report.record_claims("ws-fig02", [c], outdir=tmp_path)
+    assert report.record_claims("ws-fig02", [c], outdir=tmp_path) is None
     assert (tmp_path / "ws-fig02.json").exists() and capsys.readouterr().out == ""
 
 
@@ -87,7 +157,11 @@ def test_provenance(tmp_path):
     assert "| a | quick | 100.0 | yes | n_seeds=300 |" in text
     assert "| b | quick | 25.0 | no | (defaults) |" in text
     assert "took 61.5 s" in text
-    assert "| a | quick | 100.0 | yes | n_seeds=300 | `hsr run a --profile quick` |" in text
+    assert "| a | quick | 100.0 | yes | n_seeds=300 |\n" in text  # narrow: no command column
+    assert "Re-make one page alone, with the same profile: `hsr run <notebook> --profile" in text
+    assert pages.notebook_times(log)[2] == (
+        "| a | quick | 100.0 | yes | n_seeds=300 | `hsr run a --profile quick` |"
+    )
     assert "ran 2 at a time" not in text
     log["last_run"]["jobs"] = 2
     text = pages.write_provenance(tmp_path, log).read_text()

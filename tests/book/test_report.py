@@ -42,6 +42,53 @@ def test_record_and_gather(tmp_path):
     assert len(rows) == 1 and rows[0]["verdict"] == "does not hold"
 
 
+def _compound(verdicts, id="hsr-fig13"):
+    parts = [
+        _claim(id=f"s{i}", paper="HSR", figure="Fig. 13", claim=f"part {i}", verdict=v)
+        for i, v in enumerate(verdicts, 1)
+    ]
+    return claims.merge_claims(parts, id, "two parts")
+
+
+def test_gather_attaches_the_fresh_seed_sets(tmp_path):
+    """Rows of seed-sets/<k>/ are not rows of their own: each main row gets its verdict on
+    every set, per statement too, and is marked seed-dependent where a verdict differs."""
+    report.record_claims("ws-fig02", [_claim()], outdir=tmp_path)
+    report.record_claims("hsr-fig13", [_compound(["holds", "does not hold"])], outdir=tmp_path)
+    # no seed-sets folder: today's single set, rows unchanged
+    rows = report.gather_claims(tmp_path)
+    assert [r["id"] for r in rows] == ["ws-fig02-tight", "hsr-fig13"]
+    assert all("seed_sets" not in r and "seed_dependent" not in r for r in rows)
+    assert all("seed_verdicts" not in st for st in rows[1]["statements"])
+    sets = tmp_path / report.SEED_SETS
+    report.record_claims("ws-fig02", [_claim()], outdir=sets / "1")
+    report.record_claims("hsr-fig13", [_compound(["holds", "holds"])], outdir=sets / "1")
+    report.record_claims("ws-fig02", [_claim()], outdir=sets / "2")
+    report.record_claims("hsr-fig13", [_compound(["holds", "does not hold"])], outdir=sets / "2")
+    rows = report.gather_claims(tmp_path)
+    assert [r["id"] for r in rows] == ["ws-fig02-tight", "hsr-fig13"]  # no row added
+    ws, h = rows
+    assert ws["seed_sets"] == {k: {"verdict": "holds", "statements": {}} for k in "012"}
+    assert ws["seed_dependent"] is False
+    assert [h["seed_sets"][k]["verdict"] for k in "012"] == ["partly", "holds", "partly"]
+    assert h["seed_sets"]["1"]["statements"] == {"s1": "holds", "s2": "holds"}
+    assert h["seed_dependent"] is True
+    s1, s2 = h["statements"]
+    assert s1["seed_verdicts"] == {"0": "holds", "1": "holds", "2": "holds"}
+    assert s1["seed_dependent"] is False
+    assert s2["seed_verdicts"] == {"0": "does not hold", "1": "holds", "2": "does not hold"}
+    assert s2["seed_dependent"] is True
+    # a set without the row: the row shows the sets that have it
+    (sets / "2" / "hsr-fig13.json").unlink()
+    h = report.gather_claims(tmp_path)[1]
+    assert list(h["seed_sets"]) == ["0", "1"] and h["statements"][1]["seed_verdicts"] == {
+        "0": "does not hold",
+        "1": "holds",
+    }
+    with pytest.raises(ValueError, match="fresh seed sets only"):
+        report.attach_seed_sets(rows, {"0": rows})
+
+
 @pytest.mark.parametrize(
     "kw, match",
     [
@@ -78,10 +125,15 @@ def test_fmt_and_glue(monkeypatch):
     monkeypatch.setattr(myst_nb, "glue", lambda name, v, display: glued.update({name: v}))
     import numpy as np
 
-    assert report.glue("a", np.float64(0.5)) == 0.5 and type(glued["a"]) is float
-    assert report.glue("b", np.int64(3)) == 3 and type(glued["b"]) is int
-    assert report.glue("c", np.float64(0.123456), 2) == "0.12"
-    assert report.glue("d", "holds") == "holds"
+    # glue returns nothing: a cell ending with it leaves no value on the page
+    assert report.glue("a", np.float64(0.5)) is None
+    assert glued["a"] == 0.5 and type(glued["a"]) is float
+    report.glue("b", np.int64(3))
+    assert glued["b"] == 3 and type(glued["b"]) is int
+    report.glue("c", np.float64(0.123456), 2)
+    report.glue("d", "holds")
+    assert (glued["c"], glued["d"]) == ("0.12", "holds")
+    assert report.glued_value(np.float64(0.123456), 2) == "0.12"
 
 
 # ----- compound claims and the completeness of the ledger ---------------------------------------
@@ -131,8 +183,8 @@ def test_merge_claims_keeps_the_parts(tmp_path):
     assert [p["verdict"] for p in row.statements] == ["holds", "does not hold"]
     assert "(part 1) m1 [holds]" in row.measured and "(part 2) m2 [does not hold]" in row.measured
     assert "t1" in row.test and "t2" in row.test
-    path = report.record_claims("nb", [row], outdir=tmp_path)
-    back = json.loads(path.read_text())[0]
+    assert report.record_claims("nb", [row], outdir=tmp_path) is None  # no value on the page
+    back = json.loads((tmp_path / "nb.json").read_text())[0]
     assert back["statements"][1]["measured"] == "m2"
     with pytest.raises(ValueError, match="one paper and figure"):
         claims.merge_claims([_part(1, "holds"), _part(2, "holds", "Fig. 2")], "x", "y")

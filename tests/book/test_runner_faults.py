@@ -254,6 +254,47 @@ def test_a_killed_runner_leaves_no_kernel_or_pool(tmp_path, sig):
         kill_all(proc, procs)
 
 
+# ----- a fresh seed set's worker is stopped too -------------------------------------------------
+def test_sigterm_stops_a_fresh_seed_sets_worker_and_its_rows_go(tmp_path):
+    """``hsr run --seed-sets 2 --jobs 2``: the page's kernel and seed set 1's worker process
+    (``python -m hsr.book.seed_sets``) both run; SIGTERM to the runner kills both at once
+    (the worker ran on, and the runner waited out its 30 s grace for the thread driving it
+    before giving up), and the fresh set's row the worker had written is removed, since
+    the page it belongs to was not replaced (the ledger would attach a row of this run to the
+    page of an earlier one)."""
+    root = make_root(tmp_path, names=("ws-fig02",))
+    path = root / "notebooks" / "ws-fig02.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[0].source = PARAMS + "\nseed_set = 0"
+    nb.cells[1].source = nb.cells[1].source.replace(
+        '(marks / ("ws-fig02-" + run))', '(marks / ("ws-fig02-" + str(seed_set)))'
+    )
+    assert "str(seed_set)" in nb.cells[1].source
+    nbformat.write(nb, path)
+    gen = root / "book" / "generated"
+    old_page(gen, "ws-fig02")
+    marks = tmp_path / "marks"
+    proc = start_run(
+        root, "ws-fig02", "--jobs", 2, "--seed-sets", 2, "-p", "pause", 600, "-p", "marks", marks,
+        cache=tmp_path / "cache",
+    )  # fmt: skip
+    procs = []
+    try:
+        wait_for(lambda: len(list(marks.glob("*"))) == 2, 240, "the kernel and the worker", proc)
+        procs = family(proc.pid)
+        runners = [psutil.Process(int((marks / f"ws-fig02-{k}").read_text())) for k in (0, 1)]
+        assert all(p in procs for p in runners)
+        assert (gen / "claims" / "seed-sets" / "1" / "ws-fig02.json").is_file()
+        os.kill(proc.pid, signal.SIGTERM)
+        out, err = communicate(proc, 20, "SIGTERM")  # below the 30 s grace of hsr.book.run._stop
+        assert proc.returncode == 143 and "Traceback" not in err, err
+        wait_for(lambda: not alive(runners), 10, "end of the kernel and the seed set's worker")
+        assert_old_page(gen, "ws-fig02")
+        assert not (gen / "claims" / "seed-sets" / "1" / "ws-fig02.json").exists()
+    finally:
+        kill_all(proc, procs)
+
+
 # ----- two runs of one page at once ---------------------------------------------------------------
 def test_two_runs_of_one_page_leave_one_runs_page(tmp_path):
     """Run A writes its claims and waits; run B (same page, other parameters) writes its

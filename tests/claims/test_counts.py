@@ -55,6 +55,17 @@ def test_at_the_papers_scale(cid):
     assert fn(0, seeds).verdict == "does not hold"
 
 
+@pytest.mark.parametrize("cid", sorted(FUNCTIONS))
+def test_each_count_row_is_one_statement_in_the_papers_words(cid):
+    _, _, ref, seeds = counts.PAPER_COUNTS[cid]
+    for ours, n in ((ref, seeds), (round(ref * 1.3), seeds), (3, seeds // 10)):
+        c = FUNCTIONS[cid](ours, n).claim
+        (st,) = c.statements
+        assert (st["id"], st["verdict"], st["measured"]) == (cid, c.verdict, c.measured)
+        assert st["says"] in " ".join(counts.QUOTES[cid].text.split())
+        assert f"{ref:,}" in st["says"] or str(ref) in st["says"]
+
+
 def test_not_tested_with_fewer_seeds_the_scaled_reading_kept_as_earlier():
     """Issue 10: a count is tested only at the paper's number of seeds (a unique fraction does
     not scale with the seeds); the earlier reading, the count scaled, is kept beside it."""
@@ -84,7 +95,9 @@ def test_bad_input():
 
 def test_count_sensitivity():
     t = counts.count_ws_h3_high(40, 500)  # 11% above the paper's 36: partly at 10%
-    s = t.claim.sensitivity
+    (st,) = t.claim.statements
+    assert t.claim.sensitivity == ()  # the statement carries it
+    s = st["sensitivity"]
     chosen = [d for d in s if d["chosen"]]
     assert len(chosen) == 2 and all(d["verdict"] == t.verdict == "partly" for d in chosen)
     hold = {d["value"]: d["verdict"] for d in s if d["knob"].startswith("holds_within")}

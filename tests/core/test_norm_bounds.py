@@ -11,8 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hsr
+from hsr import Net, grad_loss, hessian_spectrum
 from hsr.core.activations import evaluate
-from hsr.core.norm_bounds import CONSTANTS, norm_bounds, ws_from_trace_bounds
+from hsr.core.norm_bounds import (
+    CONSTANTS,
+    aligned_network,
+    bound_ratios,
+    norm_bounds,
+    ws_from_trace_bounds,
+)
 
 TRACE_BOUNDS = ["trace_thm3", "trace_thm4", "trace_prop5", "trace_upper"]
 TRACE2_BOUNDS = [
@@ -244,3 +251,65 @@ def test_proposition8_where_hessian_is_psd():
     assert np.all(t * t / n <= q + tol) and np.all(q <= t * t + tol)
     assert np.all(t / n <= lam[psd, -1] * (1 + 1e-10))
     assert np.all(ws.upper[psd] <= t * (1 + 1e-10))
+
+
+# ----- where the bounds are reached (book/norm-bounds.md, "How sharp the bounds are") ---------
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_trace_bounds_reached_by_saturated_units(activation):
+    """Biases only (u = e_0), w2 = 0: every sample's hidden output is f(B), s_i = 1/4, and
+    tr(H) / bound = (1 + h f(B)^2) / (1 + h F0^2) -> 1, whatever the data."""
+    h, rng = 3, np.random.default_rng(0)
+    net = Net(2, h, activation)
+    X, y = rng.normal(size=(30, 2)), rng.integers(0, 2, 30).astype(float)
+    scales = np.array([2.0, 5.0, 10.0, 20.0])
+    th = aligned_network(net, scales, np.eye(3)[0])
+    r = bound_ratios(net, th, X, y)
+    f = 1.0 / (1.0 + np.exp(-scales)) if activation == "sigmoid" else np.tanh(scales)
+    for name in ("thm3", "thm4", "prop5"):
+        np.testing.assert_allclose(r[name], (1 + h * f**2) / (1 + h), rtol=1e-12)
+    assert 1 - r["thm3"][-1] < 1e-8 and np.all(np.diff(r["thm3"]) > 0)
+    for v in r.values():  # every bound holds
+        assert np.all(v <= 1 + 1e-12)
+
+
+def test_every_bound_but_two_reached_on_a_rank_one_critical_point():
+    """Linear units aligned with the one input x0 = (1, 1), labels half and half, w2 = 0: a
+    critical point with H of rank one, where the trace bounds are equalities and the bounds on
+    tr(H^2) and lambda_max tend to the exact values like 1/scale^2; Theorem 7's form stays a
+    factor sqrt(2) above, and Proposition 7 does not exist for linear units."""
+    net = Net(2, 3, "linear")
+    x0 = np.array([1.0, 1.0])
+    X, y = np.tile(x0, (6, 1)), np.array([0.0, 1.0] * 3)
+    scales = np.array([1e2, 1e3, 1e4])
+    th = aligned_network(net, scales, np.r_[1.0, x0])
+    assert np.max(np.abs(grad_loss(net, th, X, y))) < 1e-12  # a critical point
+    lam = hessian_spectrum(net, th, X, y)
+    assert np.all(np.abs(lam[:, :-1]) <= 1e-9 * lam[:, -1:])  # rank one
+    r = bound_ratios(net, th, X, y)
+    for name in ("thm3", "thm4", "prop5"):
+        np.testing.assert_allclose(r[name], 1.0, rtol=1e-12)
+    for name in ("weighted", "thm6", "prop6", "lambda-ws", "lambda-max"):
+        gap = 1.0 - r[name]
+        assert np.all(gap > -1e-12) and np.all(gap < 10.0 / scales**2), (name, gap)
+    gap7 = 1 / np.sqrt(2.0) - r["thm7-ws"]
+    assert np.all(gap7 >= 0) and np.all(gap7 < 10.0 / scales**2)
+    assert np.all(r["prop7"] == 0.0)
+    single = bound_ratios(net, th[0], X, y)
+    assert isinstance(single["thm3"], float) and single["thm6"] == pytest.approx(r["thm6"][0])
+
+
+def test_aligned_network_layout_and_bad_input():
+    net = Net(2, 3, "tanh")
+    th = aligned_network(net, 2.0, [0.0, 3.0, 4.0])
+    W1, w2 = net.unpack(th)
+    np.testing.assert_allclose(W1, np.tile([0.0, 1.2, 1.6], (3, 1)))
+    assert th.shape == (net.n_params,) and not np.any(w2)
+    assert aligned_network(net, [1.0, 2.0], [1.0, 0.0, 0.0]).shape == (2, net.n_params)
+    with pytest.raises(ValueError, match="direction must be a finite non-zero vector of length 3"):
+        aligned_network(net, 1.0, [0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match="direction"):
+        aligned_network(net, 1.0, [1.0, 0.0])
+    with pytest.raises(ValueError, match="scale must be a finite number"):
+        aligned_network(net, np.inf, [1.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match="net must be an hsr.Net"):
+        aligned_network("net", 1.0, [1.0, 0.0, 0.0])

@@ -31,25 +31,39 @@ SCALARS = {
 VECTORS = {
     "grad_loss": (hsr.grad_loss, "grad_loss"),
     "hessian": (hsr.hessian, "hessian"),
-    "grad_trace_hessian": (hsr.grad_trace_hessian, "grad_trace"),
-    "grad_trace_hessian_squared": (hsr.grad_trace_hessian_squared, "grad_trace2"),
+    # the numpy reference (engine="numpy") by each method, and the default call (engine="auto":
+    # the numba engine where it is installed and faster, else numpy; see test_engines.py)
+    "grad_trace_hessian": (
+        lambda *a: hsr.grad_trace_hessian(*a, engine="numpy"),
+        "grad_trace",
+    ),
+    "grad_trace_hessian_squared": (
+        lambda *a: hsr.grad_trace_hessian_squared(*a, engine="numpy"),
+        "grad_trace2",
+    ),
     "grad_trace_hessian_squared_pairwise": (
-        lambda *a: hsr.grad_trace_hessian_squared(*a, method="pairwise"),
+        lambda *a: hsr.grad_trace_hessian_squared(*a, method="pairwise", engine="numpy"),
         "grad_trace2",
     ),
     "grad_trace_hessian_squared_assembled": (
-        lambda *a: hsr.grad_trace_hessian_squared(*a, method="assembled"),
+        lambda *a: hsr.grad_trace_hessian_squared(*a, method="assembled", engine="numpy"),
         "grad_trace2",
     ),
-    "grad_ws_upper_bound": (hsr.grad_ws_upper_bound, "grad_ws_upper"),
+    "grad_ws_upper_bound": (
+        lambda *a: hsr.grad_ws_upper_bound(*a, engine="numpy"),
+        "grad_ws_upper",
+    ),
     "grad_ws_upper_bound_pairwise": (
-        lambda *a: hsr.grad_ws_upper_bound(*a, method="pairwise"),
+        lambda *a: hsr.grad_ws_upper_bound(*a, method="pairwise", engine="numpy"),
         "grad_ws_upper",
     ),
     "grad_ws_upper_bound_assembled": (
-        lambda *a: hsr.grad_ws_upper_bound(*a, method="assembled"),
+        lambda *a: hsr.grad_ws_upper_bound(*a, method="assembled", engine="numpy"),
         "grad_ws_upper",
     ),
+    "grad_trace_hessian_default": (hsr.grad_trace_hessian, "grad_trace"),
+    "grad_trace_hessian_squared_default": (hsr.grad_trace_hessian_squared, "grad_trace2"),
+    "grad_ws_upper_bound_default": (hsr.grad_ws_upper_bound, "grad_ws_upper"),
     "ws_gradient_per_sample_summed": (
         lambda *a: hsr.ws_gradient_per_sample(*a).sum(axis=-2),
         "grad_ws_upper",
@@ -98,7 +112,7 @@ def test_spectrum_and_blocks(activation, oracle):
         (hsr.grad_trace_hessian, "grad_trace"),
         (hsr.grad_trace_hessian_squared, "grad_trace2"),
     ]:
-        g1, g2 = net.split(fn(net, theta, X, y))
+        g1, g2 = net.split(fn(net, theta, X, y, engine="numpy"))
         r1, r2 = net.split(o(ref, theta))
         assert g1.shape == (net.n1,) and g2.shape == (net.n2,)
         assert_rel(np.concatenate([g1, g2]), np.concatenate([r1, r2]))

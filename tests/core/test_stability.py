@@ -79,3 +79,20 @@ def test_round_off_variance_is_clamped():
     assert m[0] == 1.0 and s[0] == 0.0
     m, s = moments(4, np.array([4.0]), np.array([4.4]))
     assert s[0] == pytest.approx(np.sqrt(0.1))
+
+
+def test_impossible_traces_raise_instead_of_clamping():
+    """tr(H^2) < tr(H)^2 / n belongs to no real symmetric matrix: beyond round-off it is an
+    error naming the inputs, not a silent s = 0 (the clamp used to hide it)."""
+    from hsr.core.bounds import VAR_RTOL, moments
+
+    with pytest.raises(ValueError, match=r"n = 4\): got tr = 4.0, tr2 = 2.0.* of -0.5"):
+        moments(4, 4.0, 2.0)
+    with pytest.raises(ValueError, match=r"entry 1 of 2"):
+        moments(4, np.array([4.0, 4.0]), np.array([4.4, 3.9]))
+    # at the edge: within VAR_RTOL of zero is round-off (s = 0), twice that is not
+    tol = VAR_RTOL * 1.0  # max(tr2/n, m^2) = 1 here
+    m, s = moments(4, np.array([4.0]), np.array([4.0 * (1.0 - 0.5 * tol)]))
+    assert m[0] == 1.0 and s[0] == 0.0
+    with pytest.raises(ValueError, match="tr2 must be at least"):
+        moments(4, np.array([4.0]), np.array([4.0 * (1.0 - 2.0 * tol)]))

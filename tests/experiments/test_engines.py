@@ -144,3 +144,69 @@ def test_warm_up_compiles_the_training_and_gradient_kernels():
     from hsr.experiments.engines import warm_up
 
     assert warm_up() is True
+
+
+# ----- the default engine (issue 19): the fastest correct one, numpy without numba ------------
+@pytest.mark.parametrize("name", list(FUNCS))
+def test_the_default_call_uses_the_engine_auto_picks(name, monkeypatch):
+    """Called as the README shows (no engine=), a gradient runs the engine resolve_engine
+    picks for "auto": numba for the small network here, and equals the numpy reference."""
+    net, theta, X, y = make_problem(2, 3, 9, "tanh", batch=4)
+    assert gradients.resolve_engine("auto", net, 4, 9) == "numba"
+    fn = gradients._engine_function("numba")
+    calls = []
+    monkeypatch.setitem(gradients._ENGINE_CACHE, "numba", lambda *a: calls.append(a[0]) or fn(*a))
+    got = FUNCS[name](net, theta, X, y)
+    assert len(calls) == 1
+    assert_rel(got, FUNCS[name](net, theta, X, y, engine="numpy"), 1e-12)
+    # the numpy reference stays selectable: no compiled call
+    FUNCS[name](net, theta, X, y, engine="numpy")
+    assert len(calls) == 1
+
+
+#: run before the code of the no-numba subprocesses below: numba and all its submodules
+#: cannot be imported, as after ``pip install hsr`` without the ``fast`` extra
+BLOCK_NUMBA = (
+    "import sys, importlib.abc\n"
+    "class _NoNumba(importlib.abc.MetaPathFinder):\n"
+    "    def find_spec(self, name, path=None, target=None):\n"
+    "        if name == 'numba' or name.startswith('numba.'):\n"
+    "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+    "sys.meta_path.insert(0, _NoNumba())\n"
+)
+
+
+def test_without_numba_the_defaults_fall_back_to_numpy():
+    """A plain ``pip install hsr`` (numba blocked by a meta path finder): every default works,
+    on the numpy engine, with the numpy engine's results bit for bit; "numba" is a clear
+    error; the training default trains with numpy."""
+    code = BLOCK_NUMBA + (
+        "import numpy as np, hsr\n"
+        "from hsr.core import gradients\n"
+        "from hsr.experiments import kernels\n"
+        "from hsr.experiments.engines import warm_up\n"
+        "assert not kernels.HAVE_NUMBA and warm_up() is False\n"
+        "rng = np.random.default_rng(0)\n"
+        "net = hsr.Net(2, 3, 'sigmoid'); X = rng.normal(size=(40, 2)); y = np.arange(40) % 2\n"
+        "t = rng.uniform(-2, 2, (5, net.n_params))\n"
+        "for B in (1, 5, 256):\n"
+        "    assert gradients.resolve_engine('auto', net, B, 40) == 'numpy'\n"
+        "for f in (hsr.grad_trace_hessian, hsr.grad_trace_hessian_squared,\n"
+        "          hsr.grad_ws_upper_bound):\n"
+        "    assert np.array_equal(f(net, t, X, y), f(net, t, X, y, engine='numpy'))\n"
+        "    assert np.array_equal(f(net, t[0], X, y), f(net, t[0], X, y, engine='numpy'))\n"
+        "    try:\n"
+        "        f(net, t, X, y, engine='numba')\n"
+        "        raise SystemExit('engine=numba did not raise')\n"
+        "    except ValueError as exc:\n"
+        "        assert 'needs numba' in str(exc)\n"
+        "res = hsr.train(net, t, X, y, method='hsr', max_iter=5)\n"
+        "assert res.config['engine'] == 'numpy'\n"
+        "ref = hsr.train(net, t, X, y, method='hsr', max_iter=5, engine='numpy')\n"
+        "assert np.array_equal(res.theta, ref.theta)\n"
+        "assert not any(m == 'numba' or m.startswith('numba.') for m in sys.modules)\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"

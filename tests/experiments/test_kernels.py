@@ -1,7 +1,11 @@
-"""The numba kernels against the library: their activation and method codes name the same
-things, and every update direction equals the numpy reference (``training._Stepper``)."""
+"""The per-network numba kernels (``hsr.experiments.kernels.network``) against the library:
+their activation and method codes name the same things, and every update direction equals the
+numpy reference (``training._Stepper``); and numba's on-disk cache of the kernels package goes
+stale when any of its files changes (``kernels._common``)."""
 
 from __future__ import annotations
+
+import shutil
 
 import numpy as np
 import pytest
@@ -70,3 +74,59 @@ def test_directions_kernel_matches_numpy(activation, method):
     )
     np.testing.assert_allclose(G, g_ref, rtol=1e-10, atol=1e-13)
     np.testing.assert_allclose(D, d_ref, rtol=1e-9, atol=1e-12)
+
+
+# ----- numba's on-disk cache follows every file of the package --------------------------------
+def _cached_dispatchers():
+    from numba.core.registry import CPUDispatcher
+
+    from hsr.experiments.kernels import curvature, lanes, network, vecmath
+
+    for module in (network, vecmath, lanes, curvature):
+        for name, obj in vars(module).items():
+            if isinstance(obj, CPUDispatcher) and obj.__module__ == module.__name__:
+                yield f"{module.__name__}.{name}", obj
+
+
+def test_every_cached_kernel_is_stamped_with_the_whole_package():
+    """A kernel calls functions of other files (the lanes call the vector maths), whose code
+    numba links into the kernel's cache entry; the entry must go stale when any file of the
+    package changes, not only the kernel's own."""
+    from hsr.experiments.kernels import _common
+
+    found = dict(_cached_dispatchers())
+    assert {
+        "hsr.experiments.kernels.lanes.train_lanes_kernel",
+        "hsr.experiments.kernels.vecmath.exp",
+    } <= set(found)
+    for name, disp in found.items():
+        locator = disp._cache._impl.locator
+        assert isinstance(locator, _common.PACKAGE_LOCATORS), name
+        assert locator.get_source_stamp() == _common.package_stamp(), name
+
+
+def test_the_stamp_changes_with_any_file_of_the_package(tmp_path):
+    from hsr.experiments.kernels import _common
+
+    pkg = tmp_path / "kernels"
+    shutil.copytree(_common.PACKAGE_DIR, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    stamp = _common.package_stamp(pkg)
+    assert stamp == _common.package_stamp()  # the same sources, the same stamp
+    for path in sorted(pkg.glob("*.py")):
+        original = path.read_text()
+        path.write_text(original + "\n# an edit\n")
+        assert _common.package_stamp(pkg) != stamp, path.name
+        path.write_text(original)
+    assert _common.package_stamp(pkg) == stamp
+
+
+def test_numba_functions_elsewhere_keep_numbas_own_cache_rule(tmp_path, monkeypatch):
+    from numba.core import caching
+
+    (tmp_path / "elsewhere_mod.py").write_text(
+        "from numba import njit\n\n@njit(cache=True)\ndef f(x):\n    return x + 1\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import elsewhere_mod
+
+    assert type(elsewhere_mod.f._cache._impl.locator) is caching.InTreeCacheLocator

@@ -1,4 +1,5 @@
-"""The SIMD lane kernel (``kernels.train_kernel``): its branch-free exponential and activations
+"""The SIMD lane kernel (``kernels.train_kernel``, ``experiments/kernels/lanes.py``) and the vector
+maths it runs on (``experiments/kernels/vecmath.py``): the branch-free exponential and activations
 against libm / extended precision, each network's results bit-identical whatever the batch,
 its position, the chunking or the number of threads, and whole runs against the numpy loop
 for every method and activation."""
@@ -76,8 +77,9 @@ def test_exp_special_values():
 def test_vector_and_scalar_paths_give_the_same_bits():
     """The lane loops vectorise; the same function called on one value (scalar code) must
     give the same bits, or a network's result would depend on its lane."""
-    x = np.r_[RNG.uniform(-50, 50, 257), [np.inf, -np.inf, 0.0, -0.0, 720.0, -750.0]]
-    for kind in range(5):
+    x = np.r_[RNG.uniform(-50, 50, 257), RNG.uniform(0, 1, 64), [np.inf, -np.inf, 0.0, -0.0]]
+    x = np.r_[x, [720.0, -750.0]]
+    for kind in range(8):
         y = (x > 0).astype(float)
         vec = kernels.lane_functions(kind, x, y)
         one = np.array(
@@ -111,6 +113,44 @@ def test_expm1_sigmoid_tanh_and_error_against_extended_precision():
     e1 = kernels.lane_functions(4, wide, np.ones_like(wide))  # p - 1 = -1 / (1 + e^z)
     assert _ulps(e0, _extended(lambda v: 1 / (1 + np.exp(-v)), wide)).max() <= 3.0
     assert _ulps(e1, _extended(lambda v: -1 / (1 + np.exp(v)), wide)).max() <= 3.0
+
+
+def test_log1p_softplus_and_erf_against_libm():
+    """The branch-free log1p on [0, 1] (softplus's log1p(exp(-|u|))), softplus and erf (GELU):
+    within 1, 2 and 1 ulp of libm / numpy (measured: 1, 2, 1), special values exact."""
+    x = np.r_[
+        np.linspace(0.0, 1.0, 400_001),
+        RNG.uniform(0, 1, 100_000),
+        np.ldexp(1.0, np.arange(-1074, 1)),  # every power of two down to the subnormals
+        np.exp(-RNG.uniform(0, 745, 50_000)),  # softplus's arguments
+    ]
+    assert _ulps(kernels.lane_functions(5, x, x), np.log1p(x)).max() <= 1.0
+    u = np.r_[np.linspace(-760, 760, 400_001), RNG.normal(0, 5, 100_000), [0.0, -0.0, 1e300]]
+    with np.errstate(over="ignore"):
+        ref = np.logaddexp(0.0, u)
+    got = kernels.lane_functions(6, u, u)
+    nz = ref != 0
+    assert _ulps(got[nz], ref[nz]).max() <= 2.0
+    np.testing.assert_array_equal(got[~nz], 0.0)
+    sp = kernels.lane_functions(6, np.array([np.inf, -np.inf, np.nan]), np.zeros(3))
+    assert sp[0] == np.inf and sp[1] == 0.0 and np.isnan(sp[2])
+    t = np.r_[
+        np.linspace(-7, 7, 400_001),
+        RNG.normal(0, 2, 100_000),
+        np.ldexp(1.0, np.arange(-1074, 3)),
+        -np.ldexp(1.0, np.arange(-1074, 3)),
+        # the ends of fdlibm's intervals (0.84375, 1.25, 1 / 0.35, 6) and their neighbours
+        [0.84375, 1.25, 2.8571434020996094, 6.0, 30.0, 1e300],
+    ]
+    t = np.r_[t, np.nextafter(t[-6:], 0), -t[-6:]]
+    got = kernels.lane_functions(7, t, t)
+    ref = np.array([math.erf(v) for v in t])
+    nz = ref != 0
+    assert _ulps(got[nz], ref[nz]).max() <= 1.0
+    np.testing.assert_array_equal(got[~nz], ref[~nz])
+    special = kernels.lane_functions(7, np.array([np.inf, -np.inf, np.nan, 0.0, -0.0]), np.zeros(5))
+    np.testing.assert_array_equal(special[[0, 1, 3, 4]], [1.0, -1.0, 0.0, -0.0])
+    assert np.isnan(special[2]) and math.copysign(1, special[4]) == -1
 
 
 def test_activations_at_the_extremes():

@@ -481,3 +481,19 @@ def test_mann_whitney_power():
         hsr_stats.mann_whitney_power(high, low, 5, 5, direction="up")
     with pytest.raises(ValueError, match="n_a must be an integer >= 1"):
         hsr_stats.mann_whitney_power(high, low, 0, 5)
+
+
+def test_boundary_lengths_of_straight_boundaries():
+    net = hsr.Net(2, 1, "linear")
+    # z = b2 + w (b1 + W x): the boundary is w . x = 0, straight across the square
+    vertical = net.pack(np.array([[0.0, 1.0, 0.0]]), np.array([0.0, 1.0]))
+    diagonal = net.pack(np.array([[0.0, 1.0, 1.0]]), np.array([0.0, 1.0]))
+    outside = net.pack(np.array([[100.0, 0.0, 0.0]]), np.array([0.0, 1.0]))  # never 1/2
+    pts = np.stack([vertical, diagonal, outside, np.full(net.n_params, np.nan)])
+    got = probes.boundary_lengths(net, pts, lim=(-6.0, 6.0), resolution=121)
+    assert got[0] == pytest.approx(12.0, rel=1e-9)
+    assert got[1] == pytest.approx(12.0 * np.sqrt(2.0), rel=1e-9)
+    assert got[2] == 0.0 and np.isnan(got[3])
+    assert probes.boundary_lengths(net, np.zeros((0, net.n_params))).shape == (0,)
+    with pytest.raises(ValueError, match="points must have shape"):
+        probes.boundary_lengths(net, vertical)

@@ -18,11 +18,16 @@ from .run import now_iso, write_json
 
 def prepare_book(root: Path, generated_dir: Path) -> list[Path]:
     """Everything the book needs before Jupyter Book runs: ``claims.json`` (every claim row
-    the notebooks recorded, sorted as the ledger shows them), the ledger and provenance
-    pages written from the data files, and the vendored MathJax. Returns the files written."""
+    the notebooks recorded, with their verdicts on the fresh seed sets, sorted as the ledger
+    shows them), the ledger and provenance pages, the landing page's summary and the build's
+    facts and banner (:mod:`hsr.book.summary`), the figure pages' heads and details with their
+    code collapsed (:mod:`hsr.book.heads`), and the vendored MathJax. Returns the files
+    written (the notebooks decorated not included)."""
     from ..claims.ledger import expected_claims
+    from .heads import decorate_notebooks
     from .pages import ensure_mathjax, read_json, write_ledger, write_provenance
     from .report import gather_claims
+    from .summary import BUILD_INFO, build_info, write_summary
 
     generated_dir = Path(generated_dir)
     generated_dir.mkdir(parents=True, exist_ok=True)
@@ -35,8 +40,11 @@ def prepare_book(root: Path, generated_dir: Path) -> list[Path]:
     run_log = read_json(generated_dir / RUN_LOG, {})
     build_log = read_json(generated_dir / BUILD_LOG, None)
     provenance = write_provenance(generated_dir, run_log, build_log)
+    facts = build_info(root, generated_dir, run_log)
+    summary = write_summary(generated_dir, rows, facts)
+    decorate_notebooks(generated_dir, rows)
     ensure_mathjax(root)
-    return [path, ledger, provenance]
+    return [path, ledger, provenance, generated_dir / BUILD_INFO, summary]
 
 
 def jupyter_book_command() -> list[str]:

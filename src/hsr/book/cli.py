@@ -3,7 +3,8 @@
 ::
 
     hsr run [NAMES...] [--profile P] [-p NAME VALUE ...] [--output DIR] [--cache-dir DIR]
-            [--scheduler ADDRESS] [--jobs N] [--keep-going] [--dry-run] [--root DIR]
+            [--scheduler ADDRESS] [--jobs N] [--seed-sets N] [--keep-going] [--dry-run]
+            [--root DIR]
     hsr build [--output DIR] [--all] [--root DIR]
     hsr list [NAMES...] [--profile P] [--root DIR]
 
@@ -167,8 +168,8 @@ def _parser() -> argparse.ArgumentParser:
             '\nValues are YAML: 3, 0.5, 1e-3, true, "text", [1.0, 2.0]. A notebook\'s executed '
             "copy, figures, claims and data move into place together when it finished. A "
             "notebook that fails keeps its partial copy as <name>.failed.ipynb; the previous "
-            "good copy and its files are left alone. Ctrl-C (or SIGTERM) stops the kernels at "
-            "once and leaves the unfinished pages as they were."
+            "good copy and its files are left alone. Ctrl-C (or SIGTERM) stops the kernels and "
+            "the fresh seed sets' workers at once and leaves the unfinished pages as they were."
         ),
     )
     run.add_argument(
@@ -215,6 +216,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="run N notebooks side by side (default 1). Each has its own kernel; two that need "
         "the same sweep compute it once. Results are the same whatever N",
+    )
+    run.add_argument(
+        "--seed-sets",
+        metavar="N",
+        help="also run every notebook that records ledger rows on N-1 fresh seed sets "
+        "(seed_set = 1 .. N-1: new seeds, the same constants) into generated/seed-sets/, so that "
+        "each verdict is checked on independent draws (default: the profile's 'hsr run: "
+        "seed_sets', else 1: the book's seeds only). Checked before any notebook starts",
     )
     run.add_argument(
         "--keep-going",

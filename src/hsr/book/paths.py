@@ -23,6 +23,10 @@ a lock on the output folder (:func:`hsr.book.run.commit_outputs`). A notebook th
 interrupted leaves the page as it was (a failed one keeps its partial copy as
 ``<name>.failed.ipynb``). The runtime's warnings (e.g. a corrupt cache file recomputed) go to
 ``$HSR_CONSOLE_LOG``, which the runner prints on its stderr: the console, not the page.
+
+The runs of the fresh seed sets (``hsr run --seed-sets``, :mod:`hsr.book.seed_sets`) get
+their own folders and ``HSR_SKIP_FIGURES=1``: :func:`hsr.book.plotting.save_figure` then
+writes nothing (:func:`skip_figures`), since only their rows are kept.
 """
 
 from __future__ import annotations
@@ -40,7 +44,12 @@ __all__ = [
     "cache_dir",
     "generated_dir",
     "notebook_environment",
+    "SKIP_FIGURES_ENV",
+    "skip_figures",
 ]
+
+#: set to 1 by ``hsr run`` for the runs of the fresh seed sets: no figure file is written
+SKIP_FIGURES_ENV = "HSR_SKIP_FIGURES"
 
 #: where ``hsr run`` writes executed notebooks, figures, claims and data (relative to the root)
 GENERATED = Path("book") / "generated"
@@ -59,6 +68,12 @@ def claims_dir() -> Path:
 def data_dir() -> Path:
     """``$HSR_DATA_DIR``, else ``./data``."""
     return Path(os.environ.get("HSR_DATA_DIR", "data"))
+
+
+def skip_figures() -> bool:
+    """Whether ``$HSR_SKIP_FIGURES`` asks :func:`hsr.book.plotting.save_figure` to write
+    nothing (any value but empty or ``0``)."""
+    return os.environ.get(SKIP_FIGURES_ENV, "") not in ("", "0")
 
 
 def cache_dir() -> Path:

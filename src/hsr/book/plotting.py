@@ -14,7 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..experiments.methods import METHOD_LABELS
-from .paths import figure_dir
+from .figure_data import write_figure_data
+from .paths import figure_dir, skip_figures
 
 __all__ = [
     "label_swept_sizes",
@@ -71,14 +72,22 @@ def use_style() -> None:
 
 
 def save_figure(fig, name: str, outdir: str | os.PathLike | None = None) -> tuple[Path, Path]:
-    """Write ``fig`` as ``<name>.png`` and ``<name>.pdf``; return both paths."""
+    """Write ``fig`` as ``<name>.png`` and ``<name>.pdf``, and the numbers it draws as
+    ``<name>.csv`` (:func:`hsr.book.figure_data.write_figure_data`: every line, marker, bar,
+    filled area and pixel in its panel's data coordinates); return the PNG and PDF paths.
+    The figure's page links all three (:mod:`hsr.book.heads`). With ``$HSR_SKIP_FIGURES`` set
+    (the runs of the fresh seed sets, :func:`hsr.book.paths.skip_figures`) nothing is written
+    and the paths are returned as they would be."""
     if not name or "/" in name or name.startswith("."):
         raise ValueError(f"name must be a plain file stem like 'ws-fig02', got {name!r}")
     d = Path(outdir) if outdir is not None else figure_dir()
+    if skip_figures():
+        return d / f"{name}.png", d / f"{name}.pdf"
     d.mkdir(parents=True, exist_ok=True)
     png, pdf = d / f"{name}.png", d / f"{name}.pdf"
     fig.savefig(png)
     fig.savefig(pdf)
+    write_figure_data(fig, d / f"{name}.csv")
     return png, pdf
 
 
@@ -168,7 +177,7 @@ def box_by_group(ax, values: dict, ylabel: str, order=None, palette=None, hue_or
 
 def draw_bayes_boundary(ax, mean0, mean1, lim=(-6.0, 6.0), **kw):
     """The Bayes boundary of the two-Gaussian task, ``(m1 - m0) . x = (|m1|^2 - |m0|^2)/2``,
-    dashed, clipped to the square (see :func:`hsr.data.bayes_labels`)."""
+    dashed, clipped to the square (see :func:`hsr.experiments.data.bayes_labels`)."""
     m0, m1 = np.asarray(mean0, dtype=float), np.asarray(mean1, dtype=float)
     w, c = m1 - m0, 0.5 * (m1 @ m1 - m0 @ m0)
     t = np.linspace(*lim, 200)

@@ -4,7 +4,7 @@ and the parameters every notebook of a run gets from the profile and from ``-p``
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +22,21 @@ from .notebooks import (
 # --------------------------------------------------------------------------- profiles
 
 
+#: the profile entry that holds settings of ``hsr run`` itself, not notebook parameters, and
+#: the settings it may hold: ``seed_sets``, the default of ``hsr run --seed-sets``
+RUN_ENTRY = "hsr run"
+RUN_SETTINGS = ("seed_sets",)
+
+
 @dataclass
 class Profile:
-    """A profile file: entries ``(pattern, {param: value})`` in file order."""
+    """A profile file: entries ``(pattern, {param: value})`` in file order, and the settings
+    of ``hsr run`` from its entry ``"hsr run"`` (:data:`RUN_SETTINGS`)."""
 
     name: str
     path: Path
     entries: list[tuple[str, dict[str, Any]]]
+    run: dict[str, Any] = field(default_factory=dict)
 
 
 def yaml_module():
@@ -86,7 +94,7 @@ def load_profile(root: Path, name: str) -> Profile:
             f"profile {name}: {path} must map notebook-name patterns to parameter values, "
             f"got a {type(data).__name__}"
         )
-    entries = []
+    entries, run = [], {}
     for pattern, values in data.items():
         if not isinstance(pattern, str):
             raise UsageError(f"profile {name}: entry {pattern!r} is not a notebook-name pattern")
@@ -96,8 +104,17 @@ def load_profile(root: Path, name: str) -> Profile:
             raise UsageError(
                 f"profile {name}: entry {pattern!r} must map parameter names to values"
             )
+        if pattern == RUN_ENTRY:
+            unknown = sorted(set(values) - set(RUN_SETTINGS))
+            if unknown:
+                raise UsageError(
+                    f"profile {name}: entry {RUN_ENTRY!r} sets {', '.join(unknown)}; it holds "
+                    f"settings of hsr run only: {', '.join(RUN_SETTINGS)}"
+                )
+            run = dict(values)
+            continue
         entries.append((pattern, dict(values)))
-    return Profile(name, path, entries)
+    return Profile(name, path, entries, run)
 
 
 def resolve_parameters(

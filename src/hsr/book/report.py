@@ -20,7 +20,18 @@ from ..claims.ledger import PAPERS, Claim, fmt
 from ..experiments.runtime.files import atomic_write_text
 from .paths import claims_dir, data_dir
 
-__all__ = ["glue", "record_claims", "gather_claims", "write_table", "claims_dir", "data_dir"]
+__all__ = [
+    "glue",
+    "glued_value",
+    "record_claims",
+    "gather_claims",
+    "gather_seed_sets",
+    "attach_seed_sets",
+    "SEED_SETS",
+    "write_table",
+    "claims_dir",
+    "data_dir",
+]
 
 
 def write_table(name: str, rows: list[dict], outdir=None) -> Path:
@@ -40,42 +51,96 @@ def write_table(name: str, rows: list[dict], outdir=None) -> Path:
     return atomic_write_text(d / f"{name}.csv", buf.getvalue())
 
 
-def record_claims(notebook: str, claims: list[Claim], outdir=None, show: bool = True) -> Path:
+def record_claims(notebook: str, claims: list[Claim], outdir=None) -> None:
     """Write the rows of one notebook to ``<claims_dir>/<notebook>.json`` (replacing it).
-    Inside a notebook (an IPython kernel), ``show`` also displays under the cell, for each
-    row, how its verdict moves with every threshold of its test and its earlier readings
-    (:func:`hsr.book.pages.sensitivity_markdown`), so the figure's page carries them."""
+
+    Returns nothing, so that a notebook cell ending with the call shows no value on the page;
+    the file is ``<claims_dir>/<notebook>.json``. ``hsr build`` renders the rows on the
+    figure's page (the head block "The paper says" / "We find" and the details below the
+    figure: :mod:`hsr.book.heads`) and in the ledger."""
     d = Path(outdir) if outdir is not None else claims_dir()
     rows = [asdict(c) | {"notebook": notebook} for c in claims]
-    path = atomic_write_text(d / f"{notebook}.json", json.dumps(rows, indent=1))
-    if show:
-        _display_sensitivity(rows)
-    return path
+    atomic_write_text(d / f"{notebook}.json", json.dumps(rows, indent=1))
 
 
-def _display_sensitivity(rows: list[dict]) -> None:
-    """Display each row's sensitivity Markdown when running inside an IPython kernel."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import Markdown, display
-    except ImportError:  # pragma: no cover - IPython comes with the book extra
-        return
-    shell = get_ipython()
-    if shell is None or not hasattr(shell, "kernel"):
-        return
-    from .pages import sensitivity_markdown
+#: the folder under ``$HSR_CLAIMS_DIR`` that holds the rows of the fresh seed sets:
+#: ``seed-sets/<k>/<notebook>.json`` (k = 1, 2, ...), same schema as the main rows (set 0)
+SEED_SETS = "seed-sets"
 
+
+def _read_rows(directory: Path) -> list[dict]:
+    """The rows of every ``<directory>/*.json`` (not of its subfolders)."""
+    rows = []
+    for p in sorted(Path(directory).glob("*.json")):
+        if p.is_file():
+            rows += json.loads(p.read_text())
+    return rows
+
+
+def _set_key(name: str):
+    return (0, int(name), "") if name.isdigit() else (1, 0, name)
+
+
+def gather_seed_sets(directory) -> dict[str, list[dict]]:
+    """The rows of each fresh seed set under ``<directory>/seed-sets/<k>/`` by set name
+    (``{"1": rows, "2": rows}``, in numeric order); empty when the folder is absent."""
+    base = Path(directory) / SEED_SETS
+    if not base.is_dir():
+        return {}
+    sets = {d.name: _read_rows(d) for d in base.iterdir() if d.is_dir()}
+    return {k: sets[k] for k in sorted(sets, key=_set_key) if sets[k]}
+
+
+def attach_seed_sets(rows: list[dict], sets: dict[str, list[dict]]) -> list[dict]:
+    """Each row of ``rows`` (seed set "0") with its verdicts on the fresh seed sets ``sets``
+    (``{k: rows of set k}``, :func:`gather_seed_sets`), matched by row id and statement id.
+
+    Adds to each row ``seed_sets``: ``{k: {"verdict": ..., "statements": {statement id:
+    verdict}}}`` for set "0" and every set that has the row, and ``seed_dependent``: whether
+    the row's verdict differs between them; to each statement ``seed_verdicts`` (``{k:
+    verdict}``) and ``seed_dependent``. With no fresh set, ``rows`` are returned unchanged
+    (one seed set: nothing to compare). New dicts; the inputs are not modified."""
+    if not sets:
+        return [dict(r) for r in rows]
+    if "0" in sets:
+        raise ValueError('sets must hold the fresh seed sets only (set "0" is rows)')
+    by_set = {k: {r["id"]: r for r in set_rows} for k, set_rows in sets.items()}
+    out = []
     for r in rows:
-        text = sensitivity_markdown(r)
-        if text:
-            display(Markdown(text))
+        found = {"0": r} | {k: ids[r["id"]] for k, ids in by_set.items() if r["id"] in ids}
+        seed_sets = {
+            k: {
+                "verdict": row["verdict"],
+                "statements": {st["id"]: st["verdict"] for st in row.get("statements") or ()},
+            }
+            for k, row in found.items()
+        }
+        statements = []
+        for st in r.get("statements") or ():
+            verdicts = {
+                k: s["statements"][st["id"]]
+                for k, s in seed_sets.items()
+                if st["id"] in s["statements"]
+            }
+            statements.append(
+                dict(st)
+                | {"seed_verdicts": verdicts, "seed_dependent": len(set(verdicts.values())) > 1}
+            )
+        new = dict(r) | {
+            "seed_sets": seed_sets,
+            "seed_dependent": len({s["verdict"] for s in seed_sets.values()}) > 1,
+        }
+        if statements:
+            new["statements"] = statements
+        out.append(new)
+    return out
 
 
 def gather_claims(directory) -> list[dict]:
-    """All rows written under ``directory``, sorted by paper, figure number and id."""
-    rows = []
-    for p in sorted(Path(directory).glob("*.json")):
-        rows += json.loads(p.read_text())
+    """All rows written under ``directory`` (its ``*.json``; the fresh seed sets under
+    ``seed-sets/`` are not rows of their own but attached to them, :func:`attach_seed_sets`),
+    sorted by paper, figure number and id."""
+    rows = attach_seed_sets(_read_rows(directory), gather_seed_sets(directory))
 
     def key(r):
         digits = "".join(ch for ch in r["figure"] if ch.isdigit())
@@ -85,18 +150,22 @@ def gather_claims(directory) -> list[dict]:
     return sorted(rows, key=key)
 
 
-def glue(name: str, value, digits: int | None = None):
+def glue(name: str, value, digits: int | None = None) -> None:
     """Glue a number (as a plain float/int, or as text with ``digits`` significant digits)
-    or a string for the book, without displaying it."""
+    or a string for the book, without displaying it. Returns nothing, so that a cell ending
+    with the call leaves no value on the page (:func:`glued_value` gives the value glued)."""
     from myst_nb import glue as _glue
 
+    _glue(name, glued_value(value, digits), display=False)
+
+
+def glued_value(value, digits: int | None = None):
+    """What :func:`glue` stores for ``value``: a string as it is, an integer as ``int``, a
+    number as ``float``, or as text with ``digits`` significant digits."""
     if isinstance(value, str):
-        out = value
-    elif isinstance(value, numbers.Integral):
-        out = int(value)
-    elif digits is not None:
-        out = fmt(value, digits)
-    else:
-        out = float(value)
-    _glue(name, out, display=False)
-    return out
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if digits is not None:
+        return fmt(value, digits)
+    return float(value)

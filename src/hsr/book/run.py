@@ -6,10 +6,10 @@ with workers running this hsr code) are checked. Each notebook runs in its own k
 thread of this process drives each; ``--jobs N`` side by side) and writes into its own staging
 folder; when it finished, its figures, claims, data files and executed copy move into place
 together (:func:`commit_outputs`), so a page and its ledger rows never come from two runs.
-Ctrl-C or SIGTERM kills the kernels at once (each with its process group: its sweep's pool
-too), keeps what had finished and leaves the other pages as they were; a second Ctrl-C prints
-a line. The runtime's warnings go to this process's stderr, not the page
-(``$HSR_CONSOLE_LOG``).
+Ctrl-C or SIGTERM kills the kernels and the fresh seed sets' workers at once (each with its
+process group: its sweep's pool too), keeps what had finished and leaves the other pages as
+they were (and none of their fresh-set rows); a second Ctrl-C prints a line. The runtime's
+warnings go to this process's stderr, not the page (``$HSR_CONSOLE_LOG``).
 """
 
 from __future__ import annotations
@@ -43,6 +43,15 @@ from .notebooks import (
 )
 from .paths import cache_dir, generated_dir, notebook_environment
 from .profiles import load_profile, resolve_parameters
+from .seed_sets import (
+    SeedSetBatch,
+    clear_rows,
+    merge_order,
+    plan_seed_sets,
+    run_batch,
+    seed_set_environment,
+    update_run_log,
+)
 
 # --------------------------------------------------------------------------- run
 
@@ -337,6 +346,16 @@ class Kernels:
 
         return HsrKernelManager
 
+    def process(self, name: str, proc) -> None:
+        """Record ``proc`` (a ``subprocess.Popen`` started in a session of its own: a fresh
+        seed set's worker) under ``name``, so that :meth:`stop` kills it and what it started;
+        killed at once when the run is already stopping."""
+        with self.lock:
+            self.running.setdefault(name, []).append(proc)
+            stopping = self.stopping
+        if stopping:
+            self.kill(proc)
+
     def done(self, name: str) -> None:
         with self.lock:
             self.running.pop(name, None)
@@ -356,8 +375,11 @@ class Kernels:
             if id(km) in self.killed:
                 return
             self.killed.add(id(km))
-        prov = getattr(km, "provisioner", None)
-        pid, pgid = getattr(prov, "pid", None), getattr(prov, "pgid", None)
+        if isinstance(km, subprocess.Popen):  # a seed set's worker, its own session
+            pid = pgid = km.pid if km.poll() is None else None
+        else:
+            prov = getattr(km, "provisioner", None)
+            pid, pgid = getattr(prov, "pid", None), getattr(prov, "pgid", None)
         with contextlib.suppress(OSError):
             if pgid and pgid != os.getpgrp():
                 os.killpg(pgid, signal.SIGKILL)
@@ -465,11 +487,17 @@ def cmd_run(args) -> int:
     jobs_arg = 1 if jobs_arg is None else int(jobs_arg)
     if jobs_arg < 1:
         raise UsageError(f"--jobs must be a whole number >= 1, got {jobs_arg}")
+    # the fresh seed sets (hsr.book.seed_sets): checked here, before any kernel
+    n_sets, batches = plan_seed_sets(
+        getattr(args, "seed_sets", None), profile, args.param, notebooks, params, out / RUN_LOG
+    )
 
     if args.dry_run:
         for nb in notebooks:
             shown = ", ".join(f"{k}={v!r}" for k, v in params[nb.name].items()) or "(defaults)"
             print(f"{nb.name}: {shown}")
+        for b in batches:
+            print(f"{b.name}: {', '.join(b.names)} (each with seed_set={b.seed_set})")
         return 0
 
     try:
@@ -498,8 +526,9 @@ def cmd_run(args) -> int:
     entries: dict[str, dict] = {}
     failures: list[tuple[str, str]] = []
     start = time.perf_counter()
-    total = len(notebooks)
+    total = len(notebooks) + len(batches)
     jobs = min(jobs_arg, total)
+    clear_rows(out, [nb.name for nb in notebooks])  # the fresh sets' rows come from this run
     kernels = Kernels()
     started = [0]
     print_lock = threading.Lock()
@@ -546,9 +575,44 @@ def cmd_run(args) -> int:
             kernels.done(nb.name)
         return problem, time.perf_counter() - t0
 
+    def run_seed_set(batch: SeedSetBatch) -> tuple[None, float]:
+        """Run one fresh seed set's batch in its worker process (killed with the kernels on
+        Ctrl-C or SIGTERM): (None, seconds); its notebooks' outcomes in ``batch.entries``."""
+        env = {**base_env, **seed_set_environment(out, batch.seed_set, cache)}
+        t0 = time.perf_counter()
+        try:
+            seconds = run_batch(
+                batch, root, out, env, on_start=lambda p: kernels.process(batch.name, p)
+            )
+        except Exception as e:  # noqa: BLE001 - the worker could not start, ...: its notebooks failed
+            seconds = time.perf_counter() - t0
+            for n in batch.names:
+                if n not in batch.entries:
+                    problem = f"({type(e).__name__}: {_first_line(e)})"
+                    batch.entries[n] = {"seconds": 0.0, "ok": False, "problem": problem}
+        finally:
+            kernels.done(batch.name)
+        return None, seconds
+
+    def finish_seed_set(i, batch: SeedSetBatch, seconds: float) -> bool:
+        """Record one finished seed set; False when the run should stop."""
+        bad = {n: e["problem"] for n, e in batch.entries.items() if not e["ok"]}
+        head = f"[{i}/{total}] {batch.name} ({len(batch.names)} notebooks) ... " if jobs > 1 else ""
+        with print_lock:
+            print(f"{head}{f'{len(bad)} FAILED' if bad else 'ok'} ({seconds:.1f} s)")
+        for n, problem in bad.items():
+            where = "in " + problem if problem.startswith("cell") else problem
+            print(f"hsr run: notebook {n} failed on {batch.name} {where}", file=sys.stderr)
+            failures.append((f"{n} ({batch.name})", problem))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return not bad or bool(args.keep_going)
+
     def finish(i, nb, problem, seconds) -> bool:
         """Record one finished notebook: its outputs move into place together, or (failed)
         none of them do; False when the run should stop."""
+        if isinstance(nb, SeedSetBatch):
+            return finish_seed_set(i, nb, seconds)
         stage = stage_of(nb)
         failed = out / f"{nb.name}.failed.ipynb"
         head = f"[{i}/{total}] {nb.name} ... " if jobs > 1 else ""
@@ -588,30 +652,34 @@ def cmd_run(args) -> int:
             with contextlib.suppress(OSError):
                 _update_run_log(out, root, {nb.name: entry}, None)
 
-    order = (
-        start_order([nb.name for nb in notebooks], out / RUN_LOG)
-        if jobs > 1
-        else [nb.name for nb in notebooks]
-    )
     by_name = {nb.name: nb for nb in notebooks}
+    if jobs > 1:  # slowest first, the fresh seed sets among them
+        order = start_order([nb.name for nb in notebooks], out / RUN_LOG)
+        items = merge_order(order, batches, out / RUN_LOG, by_name)
+    else:  # the notebooks in the order given, then the fresh seed sets
+        items = [*notebooks, *batches]
     todo: queue.SimpleQueue = queue.SimpleQueue()
-    for n in order:
-        todo.put(by_name[n])
+    for item in items:
+        todo.put(item)
     results: queue.SimpleQueue = queue.SimpleQueue()
 
     def worker() -> None:
-        """Take notebooks until none is left or the run stops; each result to ``results``."""
+        """Take notebooks (and seed sets) until none is left or the run stops; each result
+        to ``results``. The next one is taken only once the main thread recorded this one, so
+        a failure without --keep-going stops the run before another starts."""
         while not kernels.stopping:
             try:
                 nb = todo.get_nowait()
             except queue.Empty:
                 return
+            is_batch = isinstance(nb, SeedSetBatch)
             if jobs == 1:
+                what = f"{nb.name} ({len(nb.names)} notebooks)" if is_batch else nb.name
                 with print_lock:
                     started[0] += 1
-                    print(f"[{started[0]}/{total}] {nb.name} ... ", end="", flush=True)
+                    print(f"[{started[0]}/{total}] {what} ... ", end="", flush=True)
             decided = threading.Event()  # the next notebook starts once this one is recorded
-            results.put((nb, *execute(nb), decided))
+            results.put((nb, *(run_seed_set(nb) if is_batch else execute(nb)), decided))
             while not decided.wait(0.2):
                 if kernels.stopping:
                     return
@@ -624,7 +692,9 @@ def cmd_run(args) -> int:
     if jobs > 1:
         # notebooks side by side: each kernel is its own process; two asking for the same
         # sweep compute it once (the cache entry's lock)
-        print(f"hsr run: {total} notebooks, {jobs} at a time", flush=True)
+        sets = f" and {len(batches)} fresh seed set{'s' * (len(batches) > 1)}"
+        sets = sets if batches else ""
+        print(f"hsr run: {len(notebooks)} notebooks{sets}, {jobs} at a time", flush=True)
     try:
         with signals.raising():
             for t in threads:
@@ -640,10 +710,12 @@ def cmd_run(args) -> int:
                 done_count += 1
                 with signals.deferred():  # a page moves into place whole
                     go_on = finish(done_count, nb, problem, seconds)
-                decided.set()
-                if not go_on and not kernels.stopping:
-                    # no new notebook starts; the running ones finish and are kept
+                stop_now = not go_on and not kernels.stopping
+                if stop_now:  # before this worker may take the next one
                     kernels.stopping = True
+                decided.set()
+                if stop_now:
+                    # no new notebook starts; the running ones finish and are kept
                     running = sum(t.is_alive() for t in threads) - 1
                     if running > 0:
                         print(
@@ -662,6 +734,11 @@ def cmd_run(args) -> int:
                 shutil.rmtree(stage_of(nb), ignore_errors=True)
             with contextlib.suppress(OSError):
                 (out / STAGING).rmdir()
+            # a page's fresh-set rows come from the run of its page: none beside a page this
+            # run did not replace (failed, interrupted, not started)
+            with contextlib.suppress(OSError), _locked(out):
+                clear_rows(out, [nb.name for nb in notebooks if nb.name not in entries
+                                 or not entries[nb.name]["ok"]])  # fmt: skip
             elapsed = time.perf_counter() - start
             if entries:
                 last_run = {
@@ -674,22 +751,29 @@ def cmd_run(args) -> int:
                     "finished": now_iso(),
                 }
                 _update_run_log(out, root, {}, last_run)
+            if entries or any(b.entries for b in batches):
+                with _locked(out):
+                    update_run_log(out / RUN_LOG, n_sets, batches, notebooks)
 
     if interrupted:
         what = "stopped (SIGTERM)" if interrupted == 143 else "interrupted"
         print(f"hsr run: {what}; the pages not finished are as they were", file=sys.stderr)
         return interrupted
     ok = sum(e["ok"] for e in entries.values())
+    runs = len(notebooks) + sum(len(b.names) for b in batches)
     if failures:
-        skipped = total - len(entries)
+        skipped = runs - len(entries) - sum(len(b.entries) for b in batches)
         extra = f", {skipped} not run (use --keep-going to run the rest)" if skipped else ""
+        which = " (the runs of the fresh seed sets included)" if batches else ""
         print(
-            f"hsr run: {len(failures)} of {total} notebooks failed{extra}: "
+            f"hsr run: {len(failures)} of {runs} notebooks{which} failed{extra}: "
             + "; ".join(f"{n} {p}" for n, p in failures),
             file=sys.stderr,
         )
         return 1
-    print(f"hsr run: {ok} notebook{'s' * (ok != 1)} ok in {elapsed:.1f} s -> {_rel(out)}")
+    fresh = sum(len(b.entries) for b in batches)
+    sets = f" (and {fresh} runs on {len(batches)} fresh seed sets)" if batches else ""
+    print(f"hsr run: {ok} notebook{'s' * (ok != 1)} ok{sets} in {elapsed:.1f} s -> {_rel(out)}")
     return 0
 
 
@@ -714,5 +798,8 @@ def _stop(kernels: Kernels, threads, results, finish, jobs: int, grace: float = 
         except queue.Empty:
             break
         n += 1
-        if problem is None:  # finished before the interrupt: kept
+        if isinstance(nb, SeedSetBatch):  # kept only if it finished before the interrupt
+            if nb.entries and all(e["ok"] for e in nb.entries.values()):
+                finish(n, nb, problem, seconds)
+        elif problem is None:  # finished before the interrupt: kept
             finish(n, nb, problem, seconds)

@@ -18,12 +18,13 @@ reading, the paper's count scaled to our seeds, kept beside it).
 from __future__ import annotations
 
 from ..core._checks import positive
-from .ledger import UNTESTED, Claim, Outcome, Quote, verdict_from_count
+from .ledger import UNTESTED, Claim, Outcome, Quote, Statement, verdict_from_count
 from .sensitivity import series
 
 __all__ = [
     "PAPER_COUNTS",
     "QUOTES",
+    "SAYS",
     "READINGS",
     "count_claim",
     "count_hsr_converged",
@@ -99,6 +100,24 @@ QUOTES: dict[str, Quote] = {
     ),
     "count-ws-h10-converged": Quote("WS", "Appendix C", _WS_H10),
     "count-ws-h10-unique": Quote("WS", "Appendix C", _WS_H10),
+}
+
+#: each count's statement: the words of its quote that report it (verbatim)
+SAYS: dict[str, str] = {
+    "count-hsr-converged": "2,799 out of the 3,000 parameters satisfied the convergence "
+    "condition to a critical point",
+    "count-hsr-unique": "the number of non-duplicate critical points was found to be 1,124",
+    "count-hsr-sharp": "the 113 critical points whose WS upper bounds lie in the top 90% or "
+    "higher are termed",
+    "count-hsr-flat": "the 113 critical points whose WS upper bounds lie in the bottom 10% or "
+    "lower are termed",
+    "count-ws-h3-converged": "460 out of the 500 initial parameters converged to critical points",
+    "count-ws-h3-unique": "resulting in 353 unique critical points after removing duplicates",
+    "count-ws-h3-low": "group consists of 317 critical points, representing approximately 90% "
+    "of the total critical points",
+    "count-ws-h3-high": "group comprises the remaining 10% (36 critical points)",
+    "count-ws-h10-converged": "453 out of the 500 initial parameters reached critical points",
+    "count-ws-h10-unique": "resulting in 420 unique critical points after removing duplicates",
 }
 
 _SCALE = (
@@ -185,20 +204,36 @@ def count_claim(
         partly_within,
         lambda v: (gap, verdict_from_count(ours, expected, min(holds_within, v), v)),
     )
+    measured = f"{ours} of {n_seeds} seeds" + (
+        "" if same_scale else f"; only the paper's {s_ref:,} seeds can test this count"
+    )
+    test = (
+        "within 10% of the paper's count: holds; within 25%: partly; a run with another "
+        "number of seeds: not tested at this scale"
+    )
+    reports = f"{ref} of {s_ref} seeds"
     claim = Claim(
         id=cid,
         paper=paper,
         figure="Sec. VI-A" if paper == "HSR" else "App. C",
         claim=f"{what}: {ref} of {s_ref} seeds",
-        paper_reports=f"{ref} of {s_ref} seeds",
-        measured=f"{ours} of {n_seeds} seeds"
-        + ("" if same_scale else f"; only the paper's {s_ref:,} seeds can test this count"),
-        test="within 10% of the paper's count: holds; within 25%: partly; a run with another "
-        "number of seeds: not tested at this scale",
+        paper_reports=reports,
+        measured=measured,
+        test=test,
         verdict=verdict,
+        statements=(
+            Statement(
+                cid,
+                SAYS[cid],
+                verdict,
+                measured=measured,
+                test=test,
+                paper_reports=reports,
+                sensitivity=sens if same_scale else (),
+            ),
+        ),
         paper_says=str(QUOTES[cid]),
         reading=READINGS[cid],
-        sensitivity=sens if same_scale else (),
         earlier=earlier,
     )
     values = dict(

@@ -40,6 +40,8 @@ __all__ = [
     "verdict_from_count",
     "combine_verdicts",
     "merge_claims",
+    "statement_row",
+    "ROW_RULE",
     "PAPERS",
     "ExpectedClaim",
     "paper_claims",
@@ -329,6 +331,76 @@ def merge_claims(parts: list[Claim], id: str, claim: str) -> Claim:
             )
             for c in parts
         ),
+    )
+
+
+#: how a row's verdict follows from its statements' (:func:`combine_verdicts`)
+ROW_RULE = (
+    "the row: holds if every checkable statement holds, does not hold if none holds even "
+    "partly, else partly"
+)
+
+
+def statement_row(
+    rid: str,
+    paper: str,
+    figure: str,
+    claim: str,
+    paper_reports: str,
+    statements,
+    paper_says: str = "",
+    reading: str = "",
+    earlier=(),
+) -> Claim:
+    """The ledger row ``rid`` made of the ``statements`` of its quoted passage
+    (:class:`Statement`, each with its own verdict, test and sensitivity): its verdict is
+    :func:`combine_verdicts` of the checkable ones (:data:`ROW_RULE`; none checkable: not
+    tested), its ``measured`` and ``test`` those of the statements, each labelled by its id
+    (the row id's prefix dropped); ``earlier``: the readings published before where a test
+    was changed (dicts ``{"test", "measured", "verdict"}``). The row's own sensitivity is
+    empty: every threshold belongs to a statement.
+
+    >>> st = Statement("r-a", "a", "holds", measured="1", test="> 0")
+    >>> bad = Statement("r-b", "b", "does not hold", measured="-1", test="> 0")
+    >>> c = statement_row("r", "HSR", "Fig. 2", "a; b", "", [st, bad])
+    >>> c.verdict, c.measured
+    ('partly', '(a) 1 [holds]; (b) -1 [does not hold]')
+    """
+    sts = tuple(statements)
+    if not sts or not all(isinstance(st, Statement) for st in sts):
+        raise ValueError("statements must be a non-empty sequence of Statement")
+    checked = [st for st in sts if st.verdict != UNCHECKABLE]
+    verdict = combine_verdicts([st.verdict for st in checked]) if checked else UNTESTED
+
+    def label(sid):
+        return sid.removeprefix(rid + "-") or sid
+
+    if len(sts) == 1 and checked:
+        measured, test = sts[0].measured, sts[0].test
+    else:
+        measured = "; ".join(
+            f"({label(st.id)}) "
+            + (f"{st.measured} [{st.verdict}]" if st.verdict != UNCHECKABLE else "not checkable")
+            for st in sts
+        )
+        test = "; ".join(f"({label(st.id)}) {st.test}" for st in checked) or (
+            "no statement of the passage can be checked by a run"
+        )
+        if len(checked) > 1:
+            test += "; " + ROW_RULE
+    return Claim(
+        id=rid,
+        paper=paper,
+        figure=figure,
+        claim=claim,
+        paper_reports=paper_reports,
+        measured=measured,
+        test=test,
+        verdict=verdict,
+        statements=sts,
+        paper_says=paper_says,
+        reading=reading,
+        earlier=tuple(earlier),
     )
 
 

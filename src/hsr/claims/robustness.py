@@ -1,9 +1,9 @@
 """How the headline claims fare when the constants the papers leave blank change.
 
 The extracted papers leave the class means, the training-set size, the initial interval and
-the learning rate blank; :mod:`hsr.sweeps` fixes them once (calibration page). Here each is
-moved away from its calibrated value, one at a time, and the headline claims are re-tested
-with the same functions as their figure pages (:mod:`hsr.verdicts`):
+the learning rate blank; :mod:`hsr.experiments.sweeps` fixes them once (calibration page).
+Here each is moved away from its calibrated value, one at a time, and the headline claims are
+re-tested with the same functions as their figure pages (:mod:`hsr.verdicts`):
 
 - WS Fig. 2 (tightness), WS Fig. 7 (High group worse), WS Fig. 11 (width raises the bound)
   on two WS-style sweeps (``d_h`` 3 and 10);

@@ -1,6 +1,7 @@
 """The closed-form core: the three-layer network, its exact Hessian, the traces tr(H) and
 tr(H^2), the Wolkowicz-Styan bounds and their gradients (WS and HSR papers), and the
-finite-difference references. numpy and scipy only; nothing here imports another floor."""
+finite-difference references. numpy and scipy (and threadpoolctl for the BLAS thread count,
+:mod:`hsr.core.blas`) only; nothing here imports another floor."""
 
 from .activations import ACTIVATIONS
 from .bounds import WSBounds, ws_bounds, ws_lower_bound, ws_upper_bound
@@ -22,7 +23,7 @@ from .hessian import (
     lambda_max,
 )
 from .model import Forward, Net, grad_loss, loss, predict_proba
-from .norm_bounds import NormBounds, norm_bounds
+from .norm_bounds import NormBounds, aligned_network, bound_ratios, norm_bounds
 from .numerical import (
     numerical_grad_ws_upper_bound,
     numerical_gradient,
@@ -57,6 +58,8 @@ __all__ = [
     # the bounds from norms (WS Theorems 3, 4, 6, 7; Propositions 5-8)
     "NormBounds",
     "norm_bounds",
+    "aligned_network",
+    "bound_ratios",
     # their gradients (HSR Theorems 1-5)
     "WSGradient",
     "grad_trace_hessian",

@@ -2,9 +2,11 @@
 
 Every activation returns ``(f, f1, f2, f3)``: the value and the first, second and third
 derivatives at ``u``, elementwise, each of the same shape as ``u``. All are written so that
-pre-activations of magnitude in the hundreds give finite values and raise no floating-point
-warnings (sigmoid through :func:`scipy.special.expit`, softplus through ``logaddexp``, GELU
-through ``erf``).
+every finite pre-activation, up to the largest float, gives finite derivatives and raises no
+floating-point warning (sigmoid through :func:`scipy.special.expit`, softplus through
+``logaddexp``, GELU through ``erf`` and a density that is exactly 0 beyond ``|u| = 40``, where
+its polynomial factors are evaluated at the clipped ``u`` so that ``u^2`` and ``u^3`` cannot
+overflow into ``inf * 0``).
 
 >>> import numpy as np
 >>> f, f1, f2, f3 = evaluate("sigmoid", np.array([0.0]))
@@ -25,6 +27,9 @@ __all__ = ["ACTIVATIONS", "evaluate", "check_activation"]
 
 _INV_SQRT2 = 1.0 / np.sqrt(2.0)
 _INV_SQRT2PI = 1.0 / np.sqrt(2.0 * np.pi)
+#: beyond this |u| the normal density exp(-u^2/2) / sqrt(2 pi) is exactly 0 in float64
+#: (exp(-800) underflows), so GELU's first three derivatives take their limits there
+_GELU_CLIP = 40.0
 
 Derivs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
@@ -55,9 +60,13 @@ def _softplus(u: np.ndarray) -> Derivs:
 
 def _gelu(u: np.ndarray) -> Derivs:
     Phi = 0.5 * (1.0 + erf(u * _INV_SQRT2))
-    # exp(-u^2/2) underflows to exactly 0 for |u| > ~38 without a warning
-    phi = _INV_SQRT2PI * np.exp(-0.5 * u * u)
-    return u * Phi, Phi + u * phi, (2.0 - u * u) * phi, (u * u * u - 4.0 * u) * phi
+    # exp(-u^2/2) underflows to exactly 0 for |u| > ~38.6 without a warning. With u clipped at
+    # 40 the polynomial factors stay finite: the derivatives are the same numbers for
+    # |u| <= 40, and 0 beyond (not inf * 0 = NaN, which (2 - u^2) phi gave from |u| ~ 1.3e154
+    # and (u^3 - 4u) phi from |u| ~ 5.6e102).
+    uc = np.clip(u, -_GELU_CLIP, _GELU_CLIP)
+    phi = _INV_SQRT2PI * np.exp(-0.5 * uc * uc)
+    return u * Phi, Phi + uc * phi, (2.0 - uc * uc) * phi, (uc * uc * uc - 4.0 * uc) * phi
 
 
 #: name -> function ``u -> (f, f', f'', f''')``

@@ -1,56 +1,68 @@
 """Closed-form gradients of tr(H), tr(H^2) and the WS upper bound (HSR paper, Theorems 1-5).
 
-Derivation (the book's chapter "Gradients" spells it out). Every quantity is a sum over
-samples of expressions in the per-sample quantities ``z_i`` (through ``e_i, s_i``),
-``a_i``, ``v_i = wb * f'(u_i)``, ``w_i = wb * f''(u_i)`` and ``f'(u_i)``. We first take the
-derivative of the scalar with respect to each of those (its *adjoint*), using
-``de/dz = s`` and ``ds/dz = s (1 - 2p)``; :meth:`hsr.model.Forward.backprop` then applies
-the chain rule to theta once, for every scalar:
+Derivation (the book's chapter ``book/gradients.md`` spells it out). Every quantity is a sum
+over samples of expressions in the per-sample quantities ``z_i`` (through ``e_i, s_i``),
+``a_i``, ``v_i = wb * f'(u_i)``, ``w_i = wb * f''(u_i)`` and ``f'(u_i)`` (``wb`` the output
+weights). We first take the derivative of the scalar with respect to each of those (its
+*adjoint*, ``adj_z, adj_a, adj_v, adj_w, adj_f'``; the book writes them ``delta z_i, ...``),
+using ``de/dz = s`` and ``ds/dz = s (1 - 2p)``; :meth:`hsr.core.model.Forward.backprop` then
+applies the chain rule to theta once, for every scalar:
 
 * ``d/dwb`` collects ``adj_z a + adj_v f' + adj_w f''``; ``d/db2 = adj_z``;
 * ``d/du = (adj_a + adj_z wb) f' + (adj_f' + adj_v wb) f'' + adj_w wb f'''``;
 * ``d/dW1 = sum_i (d/du_i) xt_i^T`` (theta1 = vec(W1) column by column).
 
-tr(H) (Theorems 2 and 3), with ``A_i = |at_i|^2 + |xt_i|^2 |v_i|^2``, ``B_i = |xt_i|^2 sum_k w_ik``,
-``tr H = (1/N) sum_i s_i A_i + e_i B_i``:
+tr(H) (Theorems 2 and 3), with ``|g_i|^2 = |at_i|^2 + |xt_i|^2 |v_i|^2`` and
+``tr M_i = |xt_i|^2 sum_k w_ik``, so that ``tr H = (1/N) sum_i s_i |g_i|^2 + e_i tr M_i``:
 
-    adj_z = s(1-2p) A + s B,  adj_a = 2 s a,  adj_v = 2 s |xt|^2 v,  adj_w = e |xt|^2   (all / N)
+    adj_z = s(1-2p) |g|^2 + s tr M,  adj_a = 2 s a,  adj_v = 2 s |xt|^2 v,  adj_w = e |xt|^2
+    (all / N)
 
 tr(H^2) (Theorems 4 and 5), pairwise form ``S = sum_ij s_i s_j G_ij^2 + 2 s_i e_j Q_ij +
-e_i e_j MM_ij`` (see :mod:`hsr.traces`), with ``C = 2 (s s^T) o G``, ``D = 2 s e^T``,
-``E = e e^T`` (``o`` the elementwise product), all divided by N^2:
+e_i e_j MM_ij`` (see :mod:`hsr.core.traces`). Here ``s``, ``e``, ``p`` are the vectors over
+the samples, ``A, V, W, F1`` the ``(N, h)`` matrices with rows ``a_i, v_i, w_i, f'(u_i)``,
+``C = 2 (s s^T) o G``, ``D = 2 s e^T``, ``E = e e^T`` (``o`` the elementwise product, ``K^2``
+the elementwise square of K); all divided by N^2:
 
-    dS/ds = 2 (s o G o G) 1 ... = 2 (G o G) s + 2 Q e,   dS/de = 2 Q^T s + 2 MM e
-    adj_z = s(1-2p) dS/ds + s dS/de
-    adj_a = 2 C A + 2 V o ((D o K) F1)
-    adj_v = 2 (C o K) V + 2 V o ((D o K^2) W) + 2 A o ((D o K) F1)
-    adj_w = (D o K^2)^T V^2 + 2 (E o K^2) W
+    dS/ds  = 2 (G o G) s + 2 Q e,   dS/de = 2 Q^T s + 2 MM e
+    adj_z  = s o (1-2p) o dS/ds + s o dS/de
+    adj_a  = 2 C A + 2 V o ((D o K) F1)
+    adj_v  = 2 (C o K) V + 2 V o ((D o K^2) W) + 2 A o ((D o K) F1)
+    adj_w  = (D o K^2)^T (V o V) + 2 (E o K^2) W
     adj_f' = 2 (D o K)^T (V o A) + 4 (E o K) F1
 
-Cost O(N^2 h). The assembled form differentiates ``|H|_F^2`` as ``2 tr(H dH)`` with H held
-fixed: per sample, ``g_i^T H g_i`` and ``tr(H M_i) = sum_k w_ik q_ik + 2 f'_ik r_ik`` with
+Cost: O(N^2 d) for K (once per call), and per network O(N^2 h) for the matrix products and
+O(N^2) for the elementwise work on the N x N matrices. The assembled form differentiates
+``|H|_F^2`` as ``2 tr(H dH)`` with H held fixed: per sample, ``g_i^T H g_i`` and
+``tr(H M_i) = sum_k w_ik q_ik + 2 f'_ik r_ik`` with
 ``q_ik = xt_i^T H[W1 row k, W1 row k] xt_i`` and ``r_ik = xt_i . H[W1 row k, w2_k]``:
 
     adj_z = s(1-2p) g^T H g + s tr(H M),  adj_v = 2 s (H g restricted to W1, summed with xt),
     adj_a = 2 s (H g)[w2 weights],  adj_w = e q,  adj_f' = 2 e r           (all * 2/N)
 
-Cost O(N n^2). Both are closed forms; neither differentiates numerically.
+Cost O(N n^2) per network. Both are closed forms; neither differentiates numerically.
+``method="auto"`` takes the one with the lower predicted time
+(:func:`hsr.core.traces.trace_squared_costs`).
 
 WS upper bound (HSR Theorem 1): ``grad lambda_WS = grad m + sqrt(n-1) grad s`` with
-``grad m = grad tr(H) / n`` and ``grad s = (grad tr(H^2)/n - 2 m grad m) / (2 s)``.
-Where ``s = 0`` (all eigenvalues equal) the bound is not differentiable; we then return
-``grad s = 0``, the minimum-norm element of the subdifferential of ``s = sqrt(var)`` at a
-minimum of the variance, so the gradient is ``grad m`` alone. Never NaN.
+``grad m = grad tr(H) / n`` and ``grad s = (grad tr(H^2)/n - 2 m grad m) / (2 s)``, where
+``m`` and ``s`` are the mean and the standard deviation of the eigenvalues (the book's ``m``
+and ``s_lambda``; not the per-sample ``s_i``). Where ``s = 0`` (all eigenvalues equal) the
+bound is not differentiable; we then return ``grad s = 0``, the minimum-norm element of the
+subdifferential of ``s = sqrt(var)`` at a minimum of the variance, so the gradient is
+``grad m`` alone. Never NaN.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from ._checks import network
+from .blas import product_work, serial_blas
 from .bounds import moments
 from .hessian import assemble_hessian
 from .model import Forward, Net
@@ -60,6 +72,7 @@ from .traces import (
     pair_terms,
     resolve_method,
     trace_from_forward,
+    trace_squared_costs,
     trace_squared_pairwise,
     trace_terms,
 )
@@ -78,30 +91,27 @@ __all__ = [
 ]
 
 # ----- compiled engines -----------------------------------------------------------------------
-# The core is numpy/scipy only. A compiled engine (the numba kernels of the experiments floor)
+# The core never imports numba. A compiled engine (the numba kernels of the experiments floor)
 # registers a *loader* here; the loader runs on first use and returns the engine's function
 # ``fn(kind, net, theta (B, n), X, y) -> (B, n)`` or None when the engine cannot run (numba
 # not installed). So ``import hsr.core`` never imports numba, and the core never imports
-# the experiments floor: without the registration "auto" simply means numpy.
+# the experiments floor: without the registration "auto" (every gradient's default) simply
+# means numpy.
 ENGINES = ("numpy", "numba", "auto")
 _KINDS = ("trace", "trace_squared", "ws_upper")
 _ENGINE_LOADERS: dict[str, Callable[[], Callable | None]] = {}
 _ENGINE_CACHE: dict[str, Callable | None] = {}
-# "auto" uses numba where its predicted cost is below numpy's. Per network, on N samples with
-# n parameters and h hidden units (numpy's tr(H^2) method as ``method="auto"`` picks it):
-#   numba            NUMBA_SAMPLE_SECONDS N n + NUMBA_OP_SECONDS N n^2      (assembled form)
-#   numpy assembled  NUMPY_SAMPLE_SECONDS N n + NUMPY_OP_SECONDS N n^2
-#   numpy pairwise   NUMPY_PAIR_SECONDS N^2 h + NUMPY_PAIR_SAMPLE_SECONDS N h
-# plus NUMPY_OVERHEAD_SECONDS per numpy call. Fitted to the engine grid of
-# benchmarks/bench_gradients.py (benchmarks/RESULTS.md, section 1b: single-threaded, 40 cells B in
-# {1, 64}, N 30-3000, d_hidden 3-100).
-NUMBA_SAMPLE_SECONDS = 3.6e-8
-NUMBA_OP_SECONDS = 2e-10
-NUMPY_OVERHEAD_SECONDS = 6e-4
-NUMPY_SAMPLE_SECONDS = 6e-8
-NUMPY_OP_SECONDS = 2e-10
-NUMPY_PAIR_SECONDS = 2e-9
-NUMPY_PAIR_SAMPLE_SECONDS = 1.5e-7
+# "auto" uses numba where its predicted cost is below numpy's. For B networks on N samples
+# with d inputs, h hidden units and n parameters: numba (assembled form) costs
+#   B (NUMBA_SAMPLE_SECONDS N n + NUMBA_OP_SECONDS N n^2 + NUMBA_BLOCK_SECONDS N h (d+1)^2),
+# numpy the predicted seconds of its tr(H^2) form as ``method`` resolves it
+# (:func:`hsr.core.traces.trace_squared_costs`, every term of either form). The numba
+# constants are the round values that picked best (least summed log-regret) on the engine grid
+# of benchmarks/bench_gradients.py against that numpy model (benchmarks/RESULTS.md, section 1c:
+# single-threaded, B in {1, 64}, N 30-3000, d_hidden 3-100, and d_in = 100 with d_hidden 1, 3).
+NUMBA_SAMPLE_SECONDS = 5e-8
+NUMBA_OP_SECONDS = 5e-10
+NUMBA_BLOCK_SECONDS = 5e-9
 
 
 def register_engine(name: str, loader: Callable[[], Callable | None]) -> None:
@@ -134,16 +144,20 @@ def resolve_engine(
 ) -> str:
     """The engine a gradient call will use: ``"numpy"`` or ``"numba"``.
 
-    ``engine``: ``"numpy"`` (this module: the readable reference), ``"numba"`` (the compiled
-    kernels of :mod:`hsr.kernels`: the training loop's arithmetic, assembled form, the two
-    O(N n^2) steps as BLAS matrix products, one compiled call for all networks; needs the
-    optional numba, ``pip install 'hsr[fast]'``, else ValueError; ``method="pairwise"``
-    with it is a ValueError) or ``"auto"`` (numba when it is installed, ``method`` is not
-    ``"pairwise"`` and its predicted cost for B networks on N samples is below numpy's:
-    the constants above, measured by ``benchmarks/bench_gradients.py``). The engines agree
-    to round-off (~1e-12 relative). The first numba call of a session may compile (~10 s)
-    unless numba's on-disk cache is warm. ``kind``: ``"trace"``, ``"trace_squared"`` or
-    ``"ws_upper"``.
+    ``engine``: ``"auto"`` (the default of every gradient: the faster engine for these sizes,
+    so that the call the README shows is the fast one: numba when it is installed,
+    ``method`` is not ``"pairwise"`` and its predicted cost for B networks on N samples is
+    below numpy's, by the cost model above, measured by ``benchmarks/bench_gradients.py``;
+    numpy otherwise, which is all a plain ``pip install hsr`` without the ``fast`` extra
+    has), ``"numpy"`` (this module: the readable reference, which the tests check against
+    JAX autodiff) or ``"numba"`` (the compiled kernels of :mod:`hsr.experiments.kernels`: the
+    training loop's arithmetic, assembled form, one network per thread with the sample axis
+    innermost and no BLAS, one compiled call for all networks; needs the optional numba,
+    ``pip install 'hsr[fast]'``, else ValueError; ``method="pairwise"`` with it is a
+    ValueError). The engines agree to round-off (~1e-12 relative), not bit for bit. The
+    first numba call of a session may compile (~10 s) unless numba's on-disk cache is warm
+    (``make`` warms it).
+    ``kind``: ``"trace"``, ``"trace_squared"`` or ``"ws_upper"``.
     """
     _check_method(method)
     _check_engine(engine, method)
@@ -161,17 +175,14 @@ def resolve_engine(
         return "numba"
     if fn is None or method == "pairwise":
         return "numpy"
-    h, n = net.d_hidden, net.n_params
+    n, h, d1 = net.n_params, net.d_hidden, net.d_in + 1
     if kind == "trace":  # O(N n) either way: numba saves numpy's per-call overhead
         return "numba"
-    numba_cost = B * N * n * (NUMBA_SAMPLE_SECONDS + NUMBA_OP_SECONDS * n)
+    per_sample = n * (NUMBA_SAMPLE_SECONDS + NUMBA_OP_SECONDS * n)
+    numba_cost = B * N * (per_sample + NUMBA_BLOCK_SECONDS * h * d1 * d1)
     if method == "auto":
         method = choose_trace_squared_method(N, net, B)
-    if method == "pairwise":
-        per_net = N * h * (NUMPY_PAIR_SECONDS * N + NUMPY_PAIR_SAMPLE_SECONDS)
-    else:
-        per_net = N * n * (NUMPY_SAMPLE_SECONDS + NUMPY_OP_SECONDS * n)
-    numpy_cost = NUMPY_OVERHEAD_SECONDS + B * per_net
+    numpy_cost = trace_squared_costs(N, net, B)[method]
     return "numba" if numba_cost <= numpy_cost else "numpy"
 
 
@@ -186,7 +197,11 @@ def _compiled(kind: str, net: Net, theta, X, y, method: str, engine: str):
     B = theta.shape[0] if theta.ndim == 2 else 1
     if resolve_engine(engine, net, B, X.shape[0], method, kind) != "numba":
         return None
-    G = _engine_function("numba")(kind, net, theta.reshape(B, -1), X, y)
+    # one BLAS thread for mid-sized products (hsr.core.blas), and for every size when the
+    # kernel already runs several networks on numba's threads
+    work = product_work(net, theta, X, "samples" if kind == "trace" else "assembled")
+    with serial_blas(work, below=math.inf if B > 1 else None):
+        G = _engine_function("numba")(kind, net, theta.reshape(B, -1), X, y)
     return G if theta.ndim == 2 else G[0]
 
 
@@ -194,10 +209,10 @@ def _compiled(kind: str, net: Net, theta, X, y, method: str, engine: str):
 def adjoints_trace(fw: Forward) -> dict:
     """Adjoints of tr(H) (HSR Theorems 2-3) in the per-sample quantities, for
     :meth:`Forward.backprop`; public for the training engine."""
-    A_i, B_i = trace_terms(fw)
+    g2, trM = trace_terms(fw)  # |g_i|^2 and tr M_i
     s, e, p, c, N = fw.s, fw.e, fw.p, fw.c, fw.N
     return dict(
-        adj_z=(s * (1.0 - 2.0 * p) * A_i + s * B_i) / N,
+        adj_z=(s * (1.0 - 2.0 * p) * g2 + s * trM) / N,
         adj_a=(2.0 / N) * s[:, :, None] * fw.A,
         adj_v=(2.0 / N) * (s * c)[:, :, None] * fw.V,
         adj_w=np.broadcast_to(((e * c) / N)[:, :, None], fw.A.shape),
@@ -267,20 +282,21 @@ def adjoints_trace_squared(fw: Forward, method: str) -> tuple[dict, np.ndarray]:
 
 # ----- public gradients ---------------------------------------------------------------------
 def grad_trace_hessian(
-    net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, engine: str = "numpy"
+    net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, engine: str = "auto"
 ) -> np.ndarray:
     """grad tr(H) in closed form (HSR Theorems 2 and 3): ``(n,)`` or ``(B, n)``.
 
     ``net.split`` gives the theta1 block (Theorem 2) and the theta2 block (Theorem 3).
-    ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
-    :func:`resolve_engine`.
+    ``engine``: ``"auto"`` (default: the faster engine, numba where it is installed, else
+    numpy), ``"numpy"`` (the reference) or ``"numba"``: see :func:`resolve_engine`.
     """
     network("net", net)
     G = _compiled("trace", net, theta, X, y, "auto", engine)
     if G is not None:
         return G
-    fw = net.forward(theta, X, y)
-    return fw.out(fw.backprop(**adjoints_trace(fw)))
+    with serial_blas(product_work(net, theta, X, "samples")):
+        fw = net.forward(theta, X, y)
+        return fw.out(fw.backprop(**adjoints_trace(fw)))
 
 
 def grad_trace_hessian_squared(
@@ -289,21 +305,23 @@ def grad_trace_hessian_squared(
     X: np.ndarray,
     y: np.ndarray,
     method: str = "auto",
-    engine: str = "numpy",
+    engine: str = "auto",
 ) -> np.ndarray:
     """grad tr(H^2) in closed form (HSR Theorems 4 and 5): ``(n,)`` or ``(B, n)``.
 
-    ``method``: ``"pairwise"`` (O(N^2 h)), ``"assembled"`` (O(N n^2)) or ``"auto"``.
-    ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
-    :func:`resolve_engine`.
+    ``method``: ``"pairwise"`` (O(N^2 (d + h))), ``"assembled"`` (O(N n^2)) or ``"auto"``
+    (the one predicted to be faster: :func:`hsr.core.traces.choose_trace_squared_method`).
+    ``engine``: ``"auto"`` (default: the faster engine, numba where it is installed, else
+    numpy), ``"numpy"`` (the reference) or ``"numba"``: see :func:`resolve_engine`.
     """
     network("net", net)
     G = _compiled("trace_squared", net, theta, X, y, method, engine)
     if G is not None:
         return G
-    fw = net.forward(theta, X, y)
-    adj, _ = adjoints_trace_squared(fw, method)
-    return fw.out(fw.backprop(**adj))
+    with serial_blas(product_work(net, theta, X, method)):
+        fw = net.forward(theta, X, y)
+        adj, _ = adjoints_trace_squared(fw, method)
+        return fw.out(fw.backprop(**adj))
 
 
 @dataclass
@@ -344,8 +362,9 @@ def ws_gradient_terms(
     """grad lambda_WS with its mean and spread terms (HSR Theorem 1, Fig. 6)."""
     network("net", net)
     _check_method(method)
-    fw = net.forward(theta, X, y)
-    gr = ws_gradient(fw, method, per_sample=False)
+    with serial_blas(product_work(net, theta, X, method)):
+        fw = net.forward(theta, X, y)
+        gr = ws_gradient(fw, method, per_sample=False)
     return WSGradient(**{k: fw.out(v) for k, v in vars(gr).items()})
 
 
@@ -355,12 +374,15 @@ def grad_ws_upper_bound(
     X: np.ndarray,
     y: np.ndarray,
     method: str = "auto",
-    engine: str = "numpy",
+    engine: str = "auto",
 ) -> np.ndarray:
     """grad lambda_WS in closed form (HSR Theorem 1): ``(n,)`` or ``(B, n)``.
 
-    ``engine``: ``"numpy"`` (default, the reference), ``"numba"`` or ``"auto"``: see
-    :func:`resolve_engine`.
+    ``engine``: ``"auto"`` (default: the faster engine for these sizes, numba where the
+    ``fast`` extra is installed, else numpy), ``"numpy"`` (the reference, checked against JAX
+    autodiff) or ``"numba"``: see :func:`resolve_engine`. Either way the call runs its
+    mid-sized matrix products on one BLAS thread (:mod:`hsr.core.blas`), so it keeps its
+    speed beside other work.
     """
     network("net", net)
     G = _compiled("ws_upper", net, theta, X, y, method, engine)
@@ -381,8 +403,9 @@ def ws_gradient_per_sample(
     """
     network("net", net)
     _check_method(method)
-    fw = net.forward(theta, X, y)
-    return fw.out(ws_gradient(fw, method, per_sample=True).total)
+    with serial_blas(product_work(net, theta, X, method)):
+        fw = net.forward(theta, X, y)
+        return fw.out(ws_gradient(fw, method, per_sample=True).total)
 
 
 # ----- Hutchinson: v^T H v and its gradient ---------------------------------------------------

@@ -28,6 +28,7 @@ import warnings
 import numpy as np
 
 from ._checks import network
+from .blas import product_work, serial_blas
 from .model import Forward, Net
 
 __all__ = [
@@ -66,8 +67,9 @@ def assemble_hessian(fw: Forward) -> np.ndarray:
 def hessian(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Exact Hessian of L in theta: shape ``(n, n)`` or ``(B, n, n)``."""
     network("net", net)
-    fw = net.forward(theta, X, y)
-    return fw.out(assemble_hessian(fw))
+    with serial_blas(product_work(net, theta, X, "assembled")):  # hsr.core.blas
+        fw = net.forward(theta, X, y)
+        return fw.out(assemble_hessian(fw))
 
 
 def hessian_spectrum(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -76,8 +78,9 @@ def hessian_spectrum(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) 
     Shape ``(n,)`` or ``(B, n)``; ``[..., -1]`` is lambda_max and ``[..., 0]`` lambda_min.
     """
     network("net", net)
-    fw = net.forward(theta, X, y)
-    return fw.out(np.linalg.eigvalsh(assemble_hessian(fw)))
+    with serial_blas(product_work(net, theta, X, "assembled")):  # hsr.core.blas
+        fw = net.forward(theta, X, y)
+        return fw.out(np.linalg.eigvalsh(assemble_hessian(fw)))
 
 
 # ----- Hessian-vector products without assembling H -------------------------------------------

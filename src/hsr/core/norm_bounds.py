@@ -32,7 +32,16 @@ Prop 8 (Eq. (34); ``tr(H)^2/n <= tr(H^2) <= tr(H)^2`` for a positive semi-defini
 the spectrum to know where it applies; the tests and ``notebooks/ws-norm-bounds.ipynb`` check
 it there.
 
-Everything is closed form: O(N^2 h) per network, batched over a leading axis of theta.
+Everything is closed form: O(N^2 d) for the inputs' Gram matrix (once per call) and O(N^2 h)
+per network, batched over a leading axis of theta. Where the parameters are so large that a
+product overflows the float range (e.g. a W1 row norm times ``|xt_i|`` beyond about 1e154 with
+an unbounded activation), a bound that cannot be computed is ``inf`` (an overflow gives inf or,
+as ``inf * 0``, NaN; both become inf), never a finite number that might lie below the exact
+value.
+
+Where the bounds are reached: :func:`aligned_network` builds networks whose hidden units all
+point one way and whose output weights are 0; :func:`bound_ratios` gives exact / bound for
+every bound (1 where it is reached; ``book/norm-bounds.md``, "How sharp the bounds are").
 
 >>> import numpy as np
 >>> from hsr import ws_bounds
@@ -57,12 +66,15 @@ from .bounds import moments
 from .model import Forward, Net
 
 __all__ = [
+    "BOUND_FIELDS",
     "ActivationConstants",
     "CONSTANTS",
     "NormBounds",
     "norm_bounds",
     "norm_bounds_from_forward",
     "ws_from_trace_bounds",
+    "aligned_network",
+    "bound_ratios",
 ]
 
 
@@ -167,16 +179,27 @@ def ws_from_trace_bounds(n: int, trace_upper: np.ndarray, frobenius_upper: np.nd
     the WS formula would not be a bound: lambda_WS is not monotone in tr H.) The formula is
     homogeneous of degree 1 in (t, |H|_F), so it is evaluated on ``(t / r, 1)`` and scaled by
     ``r = frobenius_upper``: no square under- or overflows. Shapes broadcast; ``moments`` of
-    :mod:`hsr.bounds` does the WS arithmetic.
+    :mod:`hsr.core.bounds` does the WS arithmetic. An infinite or NaN bound (an overflow
+    upstream) gives ``inf``: an unknown bound is no bound, and never 0.
 
     >>> [round(float(ws_from_trace_bounds(4, t, 1.0)), 12) for t in (0.0, 1.0, 5.0)]
     [0.866025403784, 1.0, 1.0]
+    >>> [float(ws_from_trace_bounds(4, t, r)) for t, r in ((1.0, np.inf), (1.0, np.nan))]
+    [inf, inf]
     """
-    r = np.asarray(frobenius_upper, dtype=float)
-    safe = np.where(r > 0, r, 1.0)
-    t = np.minimum(np.asarray(trace_upper, dtype=float) / safe, 1.0)
+    r = _no_nan(np.asarray(frobenius_upper, dtype=float))
+    trace_upper = _no_nan(np.asarray(trace_upper, dtype=float))
+    finite = np.isfinite(r) & (r > 0)
+    safe = np.where(finite, r, 1.0)
+    t = np.minimum(np.where(finite, trace_upper, 0.0) / safe, 1.0)
     m, s = moments(n, t, np.ones_like(t))
-    return np.where(r > 0, r * (m + s * np.sqrt(n - 1.0)), 0.0)
+    return np.where(finite, r * (m + s * np.sqrt(n - 1.0)), np.where(r > 0, np.inf, 0.0))
+
+
+def _no_nan(x: np.ndarray) -> np.ndarray:
+    """An upper bound computed as NaN (``inf * 0`` or ``inf - inf`` after an overflow) is no
+    bound at all: inf."""
+    return np.where(np.isnan(x), np.inf, x)
 
 
 def _weighted_frobenius(w: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -189,7 +212,18 @@ def _weighted_frobenius(w: np.ndarray, X: np.ndarray) -> np.ndarray:
 
 
 def norm_bounds_from_forward(fw: Forward) -> NormBounds:
-    """All bounds for every network of a forward pass (batch axis kept): see :func:`norm_bounds`."""
+    """All bounds for every network of a forward pass (batch axis kept): see :func:`norm_bounds`.
+
+    Overflow is expected for huge parameters and is not warned about: every bound (and every
+    norm of an overflowing quantity) that comes out NaN is returned as inf.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        b = _norm_bounds(fw)
+    exact = ("n", "e_max", "input_gram_norm", "theta2_norm", "kappa")
+    return NormBounds(**{k: (v if k in exact else _no_nan(v)) for k, v in vars(b).items()})
+
+
+def _norm_bounds(fw: Forward) -> NormBounds:
     net = fw.net
     const = CONSTANTS[net.activation]
     F0, f0, F1, F2 = const.sup_f, const.f_at_0, const.sup_f1, const.sup_f2
@@ -301,3 +335,90 @@ def norm_bounds(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> No
     b = norm_bounds_from_forward(fw)
     fields = {k: (v if k in ("n", "kappa") else fw.out(v)) for k, v in vars(b).items()}
     return NormBounds(**fields)
+
+
+# ----- where the bounds are reached ---------------------------------------------------------
+def aligned_network(net: Net, scale, direction) -> np.ndarray:
+    """Networks whose hidden units all have the weights ``scale * u`` (``u = direction /
+    |direction|``, a vector of length d+1 over [bias, inputs]) and whose output weights
+    ``w2`` are 0: the family on which the bounds of this module are reached
+    (``book/norm-bounds.md``, "How sharp the bounds are").
+
+    With ``w2 = 0`` the output is 1/2 at every input, so ``s_i = 1/4``, ``|e_i| = 1/2``, the
+    curvature terms through ``wb`` vanish and ``H = G + E`` with ``G = (1/N) sum_i s_i at_i
+    at_i^T`` on the output block. With ``u = e_0`` (biases only) every sample gets the same
+    hidden output ``f(scale)``: for a saturating f, ``|a_i|^2 -> h F0^2`` and the trace bounds
+    of Theorems 3, 4 and Proposition 5 tend to tr(H). With every sample at one input
+    ``x0`` and ``u = [1; x0] / |[1; x0]|``, labels half 0 and half 1, the gradient is 0 (a
+    critical point), ``E = 0`` and H has rank one; for the linear activation the trace bounds
+    are equalities and the bounds on tr(H^2) (weighted, Theorem 6, and Proposition 6 where
+    ``|x0_j| = 1``) and on lambda_max tend to the exact values like ``1 - O(1/scale^2)``.
+
+    Parameters
+    ----------
+    net : Net
+    scale : float or array, shape (S,)
+        Finite.
+    direction : array, shape (d_in + 1,)
+        Non-zero.
+
+    Returns
+    -------
+    ndarray, shape (n,) for a float scale, (S, n) for an array
+    """
+    network("net", net)
+    sc = np.asarray(scale, dtype=float)
+    if sc.ndim > 1 or not np.all(np.isfinite(sc)):
+        raise ValueError(f"scale must be a finite number or 1-D array, got {scale!r}")
+    u = np.asarray(direction, dtype=float)
+    if u.shape != (net.d_in + 1,) or not np.all(np.isfinite(u)) or not np.any(u):
+        raise ValueError(
+            f"direction must be a finite non-zero vector of length {net.d_in + 1}, "
+            f"got {direction!r}"
+        )
+    u = u / np.linalg.norm(u)
+    S = np.atleast_1d(sc)
+    W1 = S[:, None, None] * np.broadcast_to(u, (net.d_hidden, u.size))[None]
+    theta = net.pack(W1, np.zeros((S.size, net.d_hidden + 1)))
+    return theta[0] if sc.ndim == 0 else theta
+
+
+#: the bounds :func:`bound_ratios` reports: name -> (field of :class:`NormBounds`, the exact
+#: quantity it bounds: "trace", "trace_squared", "ws" (lambda_WS) or "lambda_max")
+BOUND_FIELDS: dict[str, tuple[str, str]] = {
+    "thm3": ("trace_thm3", "trace"),
+    "thm4": ("trace_thm4", "trace"),
+    "prop5": ("trace_prop5", "trace"),
+    "weighted": ("trace_squared_weighted", "trace_squared"),
+    "thm6": ("trace_squared_thm6", "trace_squared"),
+    "prop6": ("trace_squared_prop6", "trace_squared"),
+    "prop7": ("trace_squared_prop7", "trace_squared"),
+    "lambda-ws": ("lambda_upper", "ws"),
+    "thm7-ws": ("lambda_thm7", "ws"),
+    "lambda-max": ("lambda_upper", "lambda_max"),
+}
+
+
+def bound_ratios(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> dict:
+    """Exact value / bound for every bound of :data:`BOUND_FIELDS` (at most 1, since each is
+    an upper bound; 1 where the bound is reached; 0 where the bound does not exist, inf): the
+    exact tr(H), tr(H^2) and lambda_WS in closed form, lambda_max from ``eigvalsh`` of the
+    closed-form Hessian. Floats for ``theta (n,)``, ``(B,)`` arrays for ``(B, n)``."""
+    from .bounds import ws_bounds
+    from .hessian import hessian_spectrum
+
+    nb = norm_bounds(net, theta, X, y)
+    w = ws_bounds(net, theta, X, y)
+    exact = {
+        "trace": np.asarray(w.trace),
+        "trace_squared": np.asarray(w.trace_squared),
+        "ws": np.asarray(w.upper),
+        "lambda_max": np.asarray(hessian_spectrum(net, theta, X, y))[..., -1],
+    }
+    out = {}
+    for name, (field, key) in BOUND_FIELDS.items():
+        b = np.asarray(getattr(nb, field), dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(np.isinf(b), 0.0, exact[key] / b)
+        out[name] = float(r) if r.ndim == 0 else r
+    return out

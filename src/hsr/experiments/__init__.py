@@ -11,6 +11,7 @@ from .methods import METHOD_LABELS, METHODS
 from .metrics import macro_f1, macro_f1_on, predict_labels
 from .probes import (
     boundary_length,
+    boundary_lengths,
     decision_grid,
     hessian_eigenvector,
     loss_along_direction,
@@ -18,6 +19,7 @@ from .probes import (
     loss_rise_along_top_eigenvector,
 )
 from .runtime.parallel import default_executor
+from .seed_sets import SEED_SET_STRIDE, check_seed_set, fresh_seed
 from .stats import MannWhitney, mann_whitney, paired_wilcoxon, spearman, spearman_or_nan
 from .stepsize import (
     LR_RULES,
@@ -60,6 +62,10 @@ __all__ = [
     "FlatSharpComparison",
     "flat_sharp_comparison",
     "default_executor",
+    # fresh seed sets (hsr run --seed-sets)
+    "SEED_SET_STRIDE",
+    "check_seed_set",
+    "fresh_seed",
     # step-size rules and stationarity at the stopping points
     "LR_RULES",
     "activation_learning_rates",
@@ -77,6 +83,7 @@ __all__ = [
     "loss_rise_along_top_eigenvector",
     "decision_grid",
     "boundary_length",
+    "boundary_lengths",
     "predict_labels",
     "macro_f1",
     "macro_f1_on",

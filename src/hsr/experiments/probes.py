@@ -3,7 +3,8 @@
 * :func:`hessian_eigenvector` -- the extreme eigenpair of the exact Hessian, sign-fixed;
 * :func:`loss_along_direction` -- ``L(theta + t d/|d|)`` on a line, one batched loss call;
 * :func:`decision_grid` -- the class-1 probability on a square grid of the input plane;
-* :func:`boundary_length` -- the length of its p = 0.5 contour.
+* :func:`boundary_length` -- the length of its p = 0.5 contour;
+  :func:`boundary_lengths` -- that length at many points (WS Figs. 3 and 4, HSR Fig. 15).
 
 Scores are in :mod:`hsr.experiments.metrics`, statistical tests in :mod:`hsr.experiments.stats`.
 
@@ -35,6 +36,7 @@ __all__ = [
     "loss_along_direction",
     "decision_grid",
     "boundary_length",
+    "boundary_lengths",
     "check_net",
     "check_data_named",
     "loss_along_eigenvector",
@@ -203,6 +205,40 @@ def boundary_length(prob: np.ndarray, xx: np.ndarray, yy: np.ndarray) -> float:
         )
     lines = contourpy.contour_generator(xx, yy, prob).lines(0.5)
     return float(sum(np.linalg.norm(np.diff(seg, axis=0), axis=1).sum() for seg in lines))
+
+
+def boundary_lengths(
+    net: Net, points: np.ndarray, lim: tuple[float, float] = (-6.0, 6.0), resolution: int = 200
+) -> np.ndarray:
+    """The length of the p = 0.5 decision boundary inside the square ``[lim0, lim1]^2`` at each
+    point (:func:`decision_grid`, then :func:`boundary_length`): how distorted the boundary is
+    (WS Figs. 3 and 4, HSR Fig. 15). A straight line across the square is at most
+    ``sqrt(2) (lim1 - lim0)`` long; bends and extra pieces add length; 0 where the boundary
+    does not cross the square.
+
+    Parameters
+    ----------
+    net : Net
+        Must have ``d_in == 2``.
+    points : ndarray, shape (M, n)
+        M may be 0; a row that is not finite (a diverged run) gives NaN.
+    lim, resolution
+        As :func:`decision_grid`.
+
+    Returns
+    -------
+    ndarray, shape (M,)
+    """
+    net = check_net(net)
+    pts = real_array("points", points)
+    if pts.ndim != 2 or pts.shape[1] != net.n_params:
+        raise ValueError(f"points must have shape (M, {net.n_params}), got {pts.shape}")
+    out = np.full(pts.shape[0], np.nan)
+    for i, th in enumerate(pts):
+        if np.all(np.isfinite(th)):
+            xx, yy, prob = decision_grid(net, th, lim, resolution)
+            out[i] = boundary_length(prob, xx, yy)
+    return out
 
 
 # ----- sharpness and shape at many critical points (WS Figs. 3 and 4) -----------------------

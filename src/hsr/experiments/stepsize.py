@@ -209,7 +209,9 @@ def _direction(net, theta, X, y, alpha, beta, method):
     if alpha:
         d += alpha * grad_loss(net, theta, X, y)
     if beta:
-        d += beta * grad_ws_upper_bound(net, theta, X, y, method)
+        # the numpy reference loop keeps the numpy engine: the default ("auto") would run the
+        # numba engine here, equal to round-off only, and move the curvature runs' numbers
+        d += beta * grad_ws_upper_bound(net, theta, X, y, method, engine="numpy")
     return d
 
 

@@ -31,6 +31,7 @@ from .groups import DEDUP_PROCEDURES, remove_duplicates
 from .metrics import macro_f1, predict_labels
 from .runtime.cache import ChunkStore, cache_key, cache_load, cache_lock, cache_save
 from .runtime.parallel import chunk_spans, executor_scope, worker_count, worker_threads
+from .seed_sets import SEED_SET_STRIDE, check_seed_set, fresh_seed
 from .training import TrainConfig, train_chunks
 
 __all__ = [
@@ -151,6 +152,25 @@ class SweepConfig:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def for_seed_set(self, seed_set: int) -> SweepConfig:
+        """This sweep on fresh seed set ``seed_set`` (:mod:`hsr.experiments.seed_sets`):
+        ``seed_start`` and ``data_seed`` moved by ``seed_set * SEED_SET_STRIDE``, every other
+        setting kept; set 0 is this config itself. A ValueError if the seed range is too
+        long for the sets to stay disjoint."""
+        k = check_seed_set(seed_set)
+        if k == 0:
+            return self
+        if self.seed_start + self.n_seeds > SEED_SET_STRIDE:
+            raise ValueError(
+                f"seed_start + n_seeds must be at most {SEED_SET_STRIDE} for fresh seed sets "
+                f"to stay disjoint, got {self.seed_start} + {self.n_seeds}"
+            )
+        return replace(
+            self,
+            seed_start=fresh_seed(self.seed_start, k),
+            data_seed=fresh_seed(self.data_seed, k),
+        )
+
     @classmethod
     def from_dict(cls, d: dict) -> SweepConfig:
         """The config back from :meth:`to_dict` (also after a JSON round trip)."""
@@ -160,8 +180,10 @@ class SweepConfig:
     def from_parameters(cls, params: dict) -> SweepConfig:
         """The config from a notebook's parameters (e.g. ``globals()``): every entry whose
         name is a field of this class, the rest ignored. One line in every notebook instead
-        of a block of ``n_seeds=int(n_seeds), ...``."""
-        return from_parameters(cls, params)
+        of a block of ``n_seeds=int(n_seeds), ...``. A ``seed_set`` entry (default 0, the
+        book's seeds) moves the seeds to that fresh seed set (:meth:`for_seed_set`)."""
+        seed_set = check_seed_set(params.get("seed_set", 0)) if isinstance(params, dict) else 0
+        return from_parameters(cls, params).for_seed_set(seed_set)
 
 
 def from_parameters(cls, params: dict, rename: dict | None = None):

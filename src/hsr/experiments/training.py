@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ..core._checks import network, positive
+from ..core.blas import product_work, serial_blas
 from ..core.gradients import adjoints_trace, hutchinson_adjoints, ws_gradient
 from ..core.hessian import assemble_hessian
 from ..core.model import Forward, Net
@@ -232,12 +233,14 @@ def history_from_snapshots(
     out = {q: [] for q in quantities}
     need_spec = any(q in quantities for q in ("lambda_max", "lambda_min", "spectrum"))
     need_ws = "ws_upper" in quantities or "ws_lower" in quantities
-    for t in range(T):
-        fw = Forward.compute(net, snapshots[t], X, y)
-        spec = np.linalg.eigvalsh(assemble_hessian(fw)) if need_spec else None
-        b = bounds_from_forward(fw, trace_method) if need_ws else None
-        for q in quantities:
-            out[q].append(_quantity(q, fw, spec, b))
+    forms = ["samples"] + ["assembled"] * need_spec + [trace_method] * need_ws
+    with serial_blas(max(product_work(net, snapshots[0], X, f) for f in forms)):
+        for t in range(T):
+            fw = Forward.compute(net, snapshots[t], X, y)
+            spec = np.linalg.eigvalsh(assemble_hessian(fw)) if need_spec else None
+            b = bounds_from_forward(fw, trace_method) if need_ws else None
+            for q in quantities:
+                out[q].append(_quantity(q, fw, spec, b))
     return {q: np.asarray(v) for q, v in out.items()}
 
 
@@ -393,9 +396,13 @@ def train(
     if engine == "numba":
         converged, n_iter, gn0, gn, snaps, diverged = _train_numba(net, theta, X, y, cfg, K, n_snap)
     else:
-        converged, n_iter, gn0, gn, snaps, diverged = _train_numpy(
-            net, theta, X, y, cfg, K, n_snap, quiet
-        )
+        # the numpy loop's mid-sized matrix products on one BLAS thread (hsr.core.blas); the
+        # numba kernel makes none
+        form = cfg.trace_method if cfg.method == "hsr" else "samples"
+        with serial_blas(product_work(net, theta, X, form)):
+            converged, n_iter, gn0, gn, snaps, diverged = _train_numpy(
+                net, theta, X, y, cfg, K, n_snap, quiet
+            )
     history = {}
     if cfg.record_every:
         # rows at 0, stride, 2 stride, ... before the last network stopped, then the final point
@@ -431,8 +438,12 @@ def train_chunk(args) -> TrainResult:
     networks (top-level so that it pickles). ``args``: ``(net_args, theta0 (b, n), X, y,
     cfg_dict, threads)``; returns the chunk's :class:`TrainResult`."""
     net_args, theta0, X, y, cfg_dict, threads = args
+    if threads is None:
+        return train(Net(*net_args), theta0, X, y, TrainConfig(**cfg_dict))
     set_worker_threads(threads)
-    return train(Net(*net_args), theta0, X, y, TrainConfig(**cfg_dict))
+    # a worker of hsr's own pool (one per core): one BLAS thread too, whatever the size
+    with serial_blas():
+        return train(Net(*net_args), theta0, X, y, TrainConfig(**cfg_dict))
 
 
 def result_to_arrays(res: TrainResult) -> tuple[dict, dict]:

@@ -231,6 +231,63 @@ def test_order_test_reads_the_vertical_order_of_the_curves():
     assert out["verdict"] == "partly"
 
 
+def test_order_rule_reaches_every_verdict():
+    up, down = (
+        {1: 1.0, 3: 2.0, 5: 3.0, 7: 4.0, 10: 5.0},
+        {4: 5.0, 8: 4.0, 16: 3.0, 32: 2.0, 64: 1.0},
+    )
+    out = lsc.order_rule(down, up, 0.9)
+    assert (out["rho_L"], out["rho_h"], out["verdict"]) == (1.0, -1.0, "holds")
+    # one swap of non-adjacent ranks in h: rho_h = -0.7, partly at 0.9, holds at 0.7
+    swapped = {4: 3.0, 8: 5.0, 16: 4.0, 32: 2.0, 64: 1.0}
+    out = lsc.order_rule(swapped, up, 0.9)
+    assert out["rho_h"] == pytest.approx(-0.7) and out["verdict_h"] == "partly"
+    assert out["verdict_L"] == "holds" and out["verdict"] == "partly"
+    assert lsc.order_rule(swapped, up, 0.7)["verdict"] == "holds"
+    # the reading's threshold (RHO_MIN = 0.5, an evident trend) is the default
+    assert lsc.RHO_MIN == 0.5 and lsc.RHO_MIN_EARLIER == 0.9
+    assert lsc.order_rule(swapped, up)["verdict"] == "holds"
+    weak = {4: 4.0, 8: 2.0, 16: 3.0, 32: 5.0, 64: 1.0}  # rho_h = -0.3: weak, the right sign
+    out = lsc.order_rule(weak, up)
+    assert out["rho_h"] == pytest.approx(-0.3) and out["verdict_h"] == "partly"
+    # both reversed: does not hold
+    out = lsc.order_rule({h: -v for h, v in down.items()}, {L: -v for L, v in up.items()}, 0.9)
+    assert out["verdict_L"] == "does not hold" and out["verdict"] == "does not hold"
+
+
+def _authors(level_h: dict, level_L: dict) -> dict:
+    """Curves shaped like the authors' (k = 1 .. 9,999) with given levels."""
+    from hsr.experiments.landscape.authors import AuthorsCurve
+
+    def curve(panel, h, L, level):
+        k = np.array([1, 10, 100, 1000, 9999])
+        return AuthorsCurve(panel, h, L, k, level * 1000.0 / (k + 1))
+
+    return {
+        "hidden_size": {(h, 5): curve("hidden_size", h, 5, v) for h, v in level_h.items()},
+        "num_layers": {(16, L): curve("num_layers", 16, L, v) for L, v in level_L.items()},
+    }
+
+
+def test_authors_order_test_reads_each_panel_on_its_own_curves():
+    up, down = (
+        {1: 1.0, 3: 2.0, 5: 3.0, 7: 4.0, 10: 5.0},
+        {4: 5.0, 8: 4.0, 16: 3.0, 32: 2.0, 64: 1.0},
+    )
+    out = lsc.authors_order_test(_authors(down, up), 0.1, 0.9)
+    assert out["verdict"] == "holds" and set(out["levels_h"]) == set(down)
+    # the levels are the curves' geometric means over k >= 1000: in the given proportions
+    r = np.array([out["levels_h"][h] / down[h] for h in down])
+    np.testing.assert_allclose(r, r[0], rtol=1e-12)
+    # the h = 16, L = 5 net is drawn in both panels: each panel's rule reads its own curve
+    assert out["levels_h"][16] / out["levels_L"][5] == pytest.approx(down[16] / up[5])
+    rev = lsc.authors_order_test(_authors({h: 6.0 - v for h, v in down.items()}, up), 0.1, 0.9)
+    assert rev["verdict_h"] == "does not hold" and rev["verdict_L"] == "holds"
+    assert rev["verdict"] == "partly"
+    low = lsc.authors_order_test(_authors(down, {L: 6.0 - v for L, v in up.items()}), 0.1, 0.9)
+    assert low["verdict_L"] == "does not hold"
+
+
 def test_binned_curve_and_ema_excess():
     net = _net(lambda k, mad: 2.0 / (k + 1))
     kb, c = ls.binned_curve(net, 30)
@@ -262,9 +319,35 @@ def test_eq1_identity_property(values, seed):
     assert np.all(lhs[:, -1] <= dev * losses.size / (losses.size - 1) / losses.size + 1e-12)
 
 
+def _statements_ok(out) -> dict:
+    """A Fig. 2 row made of its statements: the row's verdict their combination, every
+    statement's chosen sensitivity entries carrying its verdict, the paper quoted. Returns the
+    statements by id."""
+    from hsr.claims.ledger import UNCHECKABLE, combine_verdicts
+
+    c = out.claim
+    assert c.paper == "Landscape" and c.paper_says.startswith("Landscape, ") and c.reading
+    assert c.statements and c.sensitivity == ()
+    checked = [st["verdict"] for st in c.statements if st["verdict"] != UNCHECKABLE]
+    assert c.verdict == combine_verdicts(checked)
+    quoted = " ".join(
+        " ".join(q.text.split()) for k, q in lsc.QUOTES.items() if k.split(" (")[0] == c.id
+    )
+    out_ = {}
+    for s in c.statements:
+        assert s["id"].startswith(c.id.split("-")[0] + "-")
+        assert " ".join(s["says"].split()) in quoted, s["says"]  # the paper's words, verbatim
+        if s["verdict"] == UNCHECKABLE:
+            assert s["why"] and not s["sensitivity"]
+        chosen = [e for e in s["sensitivity"] if e["chosen"]]
+        assert all(e["verdict"] == s["verdict"] for e in chosen), s["id"]
+        assert s["verdict"] == UNCHECKABLE or chosen, s["id"]
+        out_[s["id"]] = s
+    return out_
+
+
 def test_the_figure_2_rows():
-    """The rows of the Figure 2 page (hsr.claims.landscape): verdicts from the tests, the
-    chosen value of each sensitivity series carries the row's verdict, the paper is quoted."""
+    """The rows of the Figure 2 page (hsr.claims.landscape), statement by statement."""
     left = [(h, 5) for h in (4, 8, 16, 32, 64)]
     right = [(16, L) for L in (1, 3, 5, 7, 10)]
     good = {(h, L): _net(lambda k, mad, h=h, L=L: (1 + L / h) / (k + 1)) for h, L in left + right}
@@ -275,17 +358,83 @@ def test_the_figure_2_rows():
     runs = {"a": good, "b": floor}
     conv = lsc.landscape_convergence(good, runs, "a", 0.5, 10)
     assert conv.verdict == "holds" and len(conv.values["ratios"]) == 9
+    assert list(_statements_ok(conv)) == ["landscape-convergence-to-zero"]
     assert lsc.landscape_convergence(floor, runs, "b").verdict == "does not hold"
     rate = lsc.landscape_rate(good, runs, "a", 0.1, 0.1)
+    v = {k: s["verdict"] for k, s in _statements_ok(rate).items()}
+    assert v == {
+        "landscape-rate-inverse": "holds",
+        "landscape-rate-sublinear": "not checkable",
+        "landscape-rate-upper-bound": "holds",
+    }
     assert rate.verdict == "holds" and all(abs(s + 1) < 0.1 for s in rate.values["slopes"])
     assert lsc.landscape_rate(floor, runs, "b").verdict == "does not hold"
-    dw = lsc.landscape_depth_width(good, runs, {1: good}, left, right, "a", 0.1, 0.9)
-    assert dw.verdict == "holds" and [p["verdict"] for p in dw.claim.statements] == ["holds"] * 2
-    for out in (conv, rate, dw):
-        chosen = [s for s in out.claim.sensitivity if s["chosen"]]
-        assert chosen and all(s["verdict"] == out.verdict for s in chosen)
-        assert out.claim.paper == "Landscape" and out.claim.paper_says.startswith("Landscape, ")
-        assert out.claim.reading
+    dw = lsc.landscape_depth_width(good, runs, {1: good}, left, right, "a", 0.1)
+    v = {k: s["verdict"] for k, s in _statements_ok(dw).items()}
+    assert v == {
+        "landscape-depth": "holds",
+        "landscape-width": "holds",
+        "landscape-not-substantial": "not checkable",
+    }
+    assert dw.verdict == "holds" and dw.values["authors"] is None
+    (old,) = dw.claim.earlier
+    assert old["verdict"] == "holds" and "0.9" in old["test"]
+    # with the authors' curves: their rule's result in each statement's sensitivity, never
+    # chosen; their width panel (one curve two places out) passes 0.5 and fails 0.9
+    swapped = _authors({4: 3.0, 8: 5.0, 16: 4.0, 32: 2.0, 64: 1.0}, {1: 1, 3: 2, 5: 3, 7: 4, 10: 5})
+    dw2 = lsc.landscape_depth_width(good, runs, {1: good}, left, right, "a", 0.1, authors=swapped)
+    assert dw2.verdict == dw.verdict and dw2.values["authors"]["verdict"] == "holds"
+    assert dw2.values["authors_earlier"]["verdict"] == "partly"
+    assert "the authors' own figure under it" in dw2.claim.earlier[0]["measured"]
+    width = _statements_ok(dw2)["landscape-width"]
+    theirs = [s for s in width["sensitivity"] if s["knob"].startswith("rho_min on the authors")]
+    assert {s["value"]: s["verdict"] for s in theirs} == {
+        0.3: "holds",
+        0.5: "holds",
+        0.7: "holds",
+        0.8: "partly",
+        0.9: "partly",
+        1.0: "partly",
+    }
+    assert not any(s["chosen"] for s in theirs)
+
+
+def test_the_depth_width_statements_reach_every_verdict():
+    """Each statement on its own: an evident trend holds, a weak one in the claimed direction
+    is partly, none or the reverse does not hold; the earlier threshold 0.9 kept beside."""
+    left = [(h, 6) for h in (4, 8, 16, 32, 64)]  # no net in both panels: ranks set freely
+    right = [(16, L) for L in (1, 3, 5, 7, 10)]
+
+    def nets(rank_h, rank_L):
+        """Curves whose levels have the given ranks over h (left) and L (right)."""
+        lev = {(h, 6): 1.0 + r for h, r in zip((4, 8, 16, 32, 64), rank_h, strict=True)}
+        lev |= {(16, L): 1.0 + r for L, r in zip((1, 3, 5, 7, 10), rank_L, strict=True)}
+        return {p: _net(lambda k, mad, v=v: v / (k + 1)) for p, v in lev.items()}
+
+    def verdicts(R):
+        out = lsc.landscape_depth_width(R, {"a": R}, {}, left, right, "a", 0.1)
+        v = {k: s["verdict"] for k, s in _statements_ok(out).items()}
+        return v["landscape-depth"], v["landscape-width"], out
+
+    d, w, out = verdicts(nets([4, 3, 2, 1, 0], [0, 1, 2, 3, 4]))
+    assert (d, w) == ("holds", "holds") and out.values["rho_h"] == -1.0
+    # a weak trend in the claimed direction (rho = 0.3): partly, as under 0.9
+    d, w, out = verdicts(nets([3, 1, 2, 4, 0], [1, 3, 2, 0, 4]))
+    assert out.values["rho_h"] == pytest.approx(-0.3) and w == "partly"
+    assert out.values["rho_L"] == pytest.approx(0.3) and d == "partly"
+    # reversed: does not hold
+    d, w, out = verdicts(nets([0, 1, 2, 3, 4], [4, 3, 2, 1, 0]))
+    assert (d, w) == ("does not hold", "does not hold") and out.verdict == "does not hold"
+    # one curve two places out (the authors' width panel): holds now, partly under 0.9
+    d, w, out = verdicts(nets([2, 4, 3, 1, 0], [0, 1, 2, 4, 3]))
+    assert out.values["rho_h"] == pytest.approx(-0.7) and w == "holds"
+    assert out.values["rho_L"] == pytest.approx(0.9) and d == "holds"
+    assert out.values["earlier"]["verdict_h"] == "partly" and out.verdict == "holds"
+    assert out.claim.earlier[0]["verdict"] == out.values["earlier"]["verdict"] == "partly"
+    # a curve three places out (|rho| = 0.4, our curves at the paper scale): partly
+    d, w, out = verdicts(nets([1, 4, 3, 2, 0], [3, 0, 1, 2, 4]))
+    assert (out.values["rho_L"], out.values["rho_h"]) == (pytest.approx(0.4), pytest.approx(-0.4))
+    assert (d, w) == ("partly", "partly")
 
 
 def test_lemma1_table_small():
@@ -303,3 +452,14 @@ def test_lemma1_table_small():
         assert 0 <= r["g_median"] <= r["g_max"]
     with pytest.raises(ValueError, match="grid"):
         ls.lemma1_table(X, y, [], [1])
+
+
+def test_window_mean_geometric_of_a_window_with_a_zero_is_zero_without_a_warning():
+    import warnings
+
+    net = _net(lambda k, mad: np.where(k % 7 == 0, 0.0, 1.0 / k))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # np.log(0) warned on the landscape Fig. 2 page
+        assert ls.window_mean(net, 0.5, 1.0, geometric=True) == 0.0
+    positive = _net(lambda k, mad: np.full(k.shape, 4.0))
+    assert ls.window_mean(positive, 0.5, 1.0, geometric=True) == pytest.approx(4.0)

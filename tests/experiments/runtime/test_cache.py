@@ -125,7 +125,8 @@ def test_editing_a_module_that_computes_the_entry_changes_its_key(tmp_path):
     pkg = _copy_package(tmp_path)
     key = cache_key("sweep", SMALL.to_dict(), pkg)
     assert key == cache_key("sweep", SMALL.to_dict())  # same source, same key
-    for module in ("experiments/groups.py", "experiments/kernels.py", "core/traces.py"):
+    kernels = ("experiments/kernels/lanes.py", "experiments/kernels/vecmath.py")
+    for module in ("experiments/groups.py", *kernels, "core/traces.py"):
         path = pkg / module
         original = path.read_text()
         path.write_text(original + "\n# an edit\n")

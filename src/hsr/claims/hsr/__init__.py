@@ -2,13 +2,16 @@
 holding its quote, reading, rule and sensitivity; the row functions are re-exported here
 (``hsr.claims.hsr.hsr_fig13``).
 
-Each function takes the measured arrays, applies the test stated in its docstring (chosen
+Each function takes the measured arrays, applies the tests stated in its docstring (chosen
 before the runs, never tuned to the outcome) and returns an :class:`~hsr.claims.ledger.Outcome`:
 the ledger row and the numbers behind it for the figure's page. Every row carries the
-sentences of the paper it rests on (:data:`QUOTES`, verbatim, with the section), how its test
-reads them (:data:`READINGS`), and its sensitivity: the row's verdict re-computed from the
-same arrays over a range of each threshold or free choice of the test
-(:func:`hsr.claims.sensitivity.series`).
+sentences of the paper it rests on (:data:`QUOTES`, verbatim, with the section), how its tests
+read them (:data:`READINGS`), and the statements of the passage
+(:class:`~hsr.claims.ledger.Statement`), each with its own verdict, test and sensitivity: its
+verdict re-computed from the same arrays over a range of each threshold or free choice of its
+test (:func:`hsr.claims.sensitivity.series`); a judgement, explanation or conclusion no run
+can check is listed as such, with why. The row's verdict combines the checkable statements'
+(:func:`hsr.claims.statement_row`).
 """
 
 from __future__ import annotations

@@ -17,13 +17,11 @@ from ...core._checks import (
 )
 from ...experiments.stats import spearman_or_nan
 from ..ledger import (
-    Claim,
     Outcome,
     Quote,
 )
-from ..ledger import verdict_from_fraction as _frac
 from ..sensitivity import series
-from ._shared import ALPHAS, NAN, quoted
+from ._shared import ALPHAS, NAN, row, statement
 
 __all__ = ["QUOTES", "READINGS", "sample_steering", "hsr_fig04"]
 
@@ -41,18 +39,14 @@ QUOTES: dict[str, Quote] = {
 
 #: how each row's test reads them
 READINGS: dict[str, str] = {
-    "hsr-fig04": "'The closer e_i is to 0, the smaller the gradient norm becomes' is a monotone "
-    "relation, read as a positive Spearman rank correlation between |e_i| and the norm of "
-    "sample i's contribution to grad lambda_WS (p < 0.01); 'do not influence the direction' is "
-    "read as: the 10% of samples closest to their labels carry less than 1% of the summed "
-    "norms. Both at one trained network, as in the paper (a critical point of the Section VI "
-    "sweep).",
+    "hsr-fig04": "Two statements. 'The closer e_i is to 0, the smaller the gradient norm "
+    "becomes' is a monotone relation, read as a positive Spearman rank correlation between "
+    "|e_i| and the norm of sample i's contribution to grad lambda_WS (p < 0.01); 'data samples "
+    "that can be correctly estimated with high confidence do not influence the direction "
+    "toward a flat minimum' is read as: the 10% of samples closest to their labels carry less "
+    "than 1% of the summed norms. Both at one trained network, as in the paper (a critical "
+    "point of the Section VI sweep).",
 }
-
-
-def _quoted(claim: Claim, sensitivity=()) -> Claim:
-    """``claim`` with this module's quote and reading for it, and its sensitivity."""
-    return quoted(claim, QUOTES, READINGS, sensitivity)
 
 
 # ----- HSR Fig. 4: which samples steer grad lambda_WS --------------------------------------------
@@ -89,8 +83,9 @@ def hsr_fig04(
     ``norms (N,)`` the norm of each sample's contribution to grad lambda_WS, ``e (N,)`` its
     estimation error (see :func:`sample_steering`).
 
-    Test: (a) Spearman rho(|e_i|, norm) > 0 with p < 0.01, (b) the ``low_frac`` samples with
-    the smallest |e_i| carry < ``share_max`` of the summed norms: both holds, one partly.
+    Two statements (the row their combination): ``hsr-fig04-monotone``, Spearman rho(|e_i|,
+    norm) > 0 with p < 0.01; ``hsr-fig04-no-influence``, the ``low_frac`` samples with the
+    smallest |e_i| carry < ``share_max`` of the summed norms; each holds or does not hold.
     ``norms_all``, ``e_all`` ``(M, N)``: the same at every unique critical point, reported as
     context (the share passing both checks), not part of the verdict."""
     rho, p, share = sample_steering(norms, e, low_frac)
@@ -119,49 +114,55 @@ def hsr_fig04(
         all_txt = "not computed (check_all = False)"
     ok_rho = bool(rho > 0 and p < 0.01)
     ok_share = bool(share < float(share_max))
-    verdict = _frac((ok_rho + ok_share) / 2, holds_at=1.0, partly_at=0.5)
-    claim = Claim(
-        id="hsr-fig04",
-        paper="HSR",
-        figure="Fig. 4",
-        claim=(
-            "samples predicted with confidence (e_i near 0) do not steer the direction "
-            "(Proposition 1)"
+
+    def yes(ok):
+        return "holds" if ok else "does not hold"
+
+    def alpha_at(a):
+        return p, yes(rho > 0 and p < a)
+
+    def share_max_at(m):
+        return share, yes(share < m)
+
+    def low_frac_at(f):
+        sh = sample_steering(norms, e, f)[2]
+        return sh, yes(sh < float(share_max))
+
+    where = f"critical point of seed {seed}"
+    sts = [
+        statement(
+            "hsr-fig04-monotone",
+            "the closer [e_i] is to 0, that is, the closer [p_i] is to [y_i], the smaller the "
+            "gradient norm becomes",
+            yes(ok_rho),
+            f"{where}: Spearman rho(|e|, norm) = {rho:.3f} (p = {p:.2g}); {all_txt}",
+            "Spearman rho(|e_i|, contribution norm) > 0 with p < 0.01: holds, else does not hold",
+            "the closer e_i is to 0, the smaller the sample's gradient norm (one trained network)",
+            series("Spearman alpha", ALPHAS, 0.01, alpha_at),
         ),
-        paper_reports=(
-            "the closer e_i is to 0, the smaller the sample's gradient norm (one trained network)"
+        statement(
+            "hsr-fig04-no-influence",
+            "data samples that can be correctly estimated with high confidence do not "
+            "influence the direction toward a flat minimum",
+            yes(ok_share),
+            f"{where}: the {low_frac:.0%} smallest |e_i| carry {share:.2%} of the summed norms",
+            f"the {low_frac:.0%} of the samples with the smallest |e_i| carry < "
+            f"{share_max:.0%} of the summed contribution norms: holds, else does not hold",
+            "samples estimated with confidence do not influence the direction",
+            series("share_max", (0.005, 0.01, 0.02, 0.05, 0.1), share_max, share_max_at)
+            + series("low_frac", (0.05, 0.1, 0.2, 0.3), low_frac, low_frac_at),
         ),
-        measured=(
-            f"critical point of seed {seed}: Spearman rho(|e|, norm) = "
-            f"{rho:.3f} (p = {p:.2g}); the {low_frac:.0%} smallest |e_i| carry {share:.2%} "
-            f"of the summed norms; {all_txt}"
-        ),
-        test=(
-            f"Spearman rho > 0 with p < 0.01, and the {low_frac:.0%} smallest |e_i| carry < "
-            f"{share_max:.0%}: both holds, one partly"
-        ),
-        verdict=verdict,
+    ]
+    claim = row(
+        "hsr-fig04",
+        "Fig. 4",
+        "samples predicted with confidence (e_i near 0) do not steer the direction (Proposition 1)",
+        "the closer e_i is to 0, the smaller the sample's gradient norm (one trained network)",
+        sts,
+        QUOTES,
+        READINGS,
     )
     values = dict(
         rho=rho, p=p, share=share, ok_rho=ok_rho, ok_share=ok_share, all_txt=all_txt, both=both
     )
-
-    def verdict_of(ok_a, ok_b):
-        return _frac((bool(ok_a) + bool(ok_b)) / 2, holds_at=1.0, partly_at=0.5)
-
-    def alpha_at(a):
-        return p, verdict_of(rho > 0 and p < a, ok_share)
-
-    def share_max_at(m):
-        return share, verdict_of(ok_rho, share < m)
-
-    def low_frac_at(f):
-        sh = sample_steering(norms, e, f)[2]
-        return sh, verdict_of(ok_rho, sh < float(share_max))
-
-    sensitivity = (
-        series("Spearman alpha", ALPHAS, 0.01, alpha_at)
-        + series("share_max", (0.005, 0.01, 0.02, 0.05, 0.1), share_max, share_max_at)
-        + series("low_frac", (0.05, 0.1, 0.2, 0.3), low_frac, low_frac_at)
-    )
-    return Outcome(_quoted(claim, sensitivity), values)
+    return Outcome(claim, values)

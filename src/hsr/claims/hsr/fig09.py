@@ -7,10 +7,7 @@ the rule and the sensitivity of its verdict to each threshold, together.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
-from scipy import stats as _stats
 
 from ...core._checks import (
     finite_vector,
@@ -20,17 +17,14 @@ from ...core._checks import (
 from ...experiments.groups import top_bottom_groups
 from ..ledger import (
     UNTESTED,
-    Claim,
     Outcome,
     Quote,
-    combine_verdicts,
-    merge_claims,
     verdict_from_count,
     weaker,
 )
 from ..ledger import verdict_from_pvalue as _pval
 from ..sensitivity import series
-from ._shared import ALPHAS, NAN, quoted
+from ._shared import ALPHAS, NAN, row, statement, uncheckable
 
 __all__ = ["QUOTES", "READINGS", "hsr_fig09"]
 
@@ -55,17 +49,15 @@ QUOTES: dict[str, Quote] = {
 
 #: how each row's test reads them
 READINGS: dict[str, str] = {
-    "hsr-fig09": "'Tight' is read as no violation of lambda_max <= lambda_WS and a median "
-    "lambda_max / lambda_WS of at least 0.8; 'right-skewed with a long tail' as a positive "
-    "sample skewness that D'Agostino's test finds significant at 1%; the Sharp and Flat groups "
-    "are the paper's own definition (top and bottom 10% of lambda_WS), and their sizes are "
-    "compared with the paper's 113 scaled to our number of seeds.",
+    "hsr-fig09": "Three statements of observation and one conclusion. 'Tight' is read as no "
+    "violation of lambda_max <= lambda_WS and a median lambda_max / lambda_WS of at least 0.8; "
+    "'right-skewed with a long tail' as a positive sample skewness that D'Agostino's test finds "
+    "significant at 1%; the Sharp and Flat groups are the paper's own definition (top and "
+    "bottom 10% of lambda_WS), and their sizes are compared with the paper's 113, which only "
+    "the paper's 3,000 seeds can test. That the bound 'can be regarded as a function that "
+    "evaluates the sharpness' is the paper's conclusion from tightness, a way to regard the "
+    "bound rather than an observation.",
 }
-
-
-def _quoted(claim: Claim, sensitivity=()) -> Claim:
-    """``claim`` with this module's quote and reading for it, and its sensitivity."""
-    return quoted(claim, QUOTES, READINGS, sensitivity)
 
 
 def hsr_fig09(
@@ -74,7 +66,8 @@ def hsr_fig09(
     """HSR Fig. 9, "tight bound; skewed; defines Flat and Sharp seeds", over the unique
     critical points (``lambda_max``, ``ws_upper``: ``(M,)``) of a sweep of ``n_seeds`` seeds.
 
-    Three parts, combined by :func:`hsr.report.combine_verdicts`:
+    Three statements (:func:`hsr.claims.combine_verdicts` makes the row; the paper's
+    conclusion that the bound evaluates sharpness is listed as not checkable):
 
     - tight: no violation of lambda_max <= lambda_WS (1e-10 relative) and median
       lambda_max / lambda_WS >= ``tight_ratio``: holds; the bound holds but looser: partly;
@@ -94,6 +87,8 @@ def hsr_fig09(
     n_violate = int(np.sum(rel_excess > 1e-10))
     ratio = float(np.median(lmax / ws))
     v_tight = "does not hold" if n_violate else ("holds" if ratio >= tight_ratio else "partly")
+    from scipy import stats as _stats  # on first use: import hsr stays light
+
     skew = float(_stats.skew(ws)) if ws.size > 2 else NAN
     if ws.size >= 8:
         p_skew, note_skew = float(_stats.skewtest(ws).pvalue), ""
@@ -108,75 +103,87 @@ def hsr_fig09(
     scaled_groups = v_groups
     if not paper_scale:
         v_groups = UNTESTED
-    parts = [
-        Claim(
-            id="hsr-fig09-tight",
-            paper="HSR",
-            figure="Fig. 9",
-            claim="tight bound",
-            paper_reports="the WS upper bound is tight with respect to the maximum eigenvalue",
-            measured=f"{n_violate} violations at {ws.size} unique points; median "
-            f"lambda_max / lambda_WS = {ratio:.3f}",
-            test=f"no violation (1e-10 relative) and median ratio >= {tight_ratio}; "
-            "bound holds but looser: partly",
-            verdict=v_tight,
-        ),
-        Claim(
-            id="hsr-fig09-skewed",
-            paper="HSR",
-            figure="Fig. 9",
-            claim="skewed",
-            paper_reports="right-skewed with a long tail",
-            measured=f"skewness {skew:.3f}, skewtest p = {p_skew:.2g}{note_skew}",
-            test="skewness > 0 and scipy.stats.skewtest p < 0.01 (partly: p < 0.05)",
-            verdict=v_skew,
-        ),
-        Claim(
-            id="hsr-fig09-groups",
-            paper="HSR",
-            figure="Fig. 9",
-            claim="defines Flat and Sharp seeds",
-            paper_reports="113 Flat and 113 Sharp seeds of 1,124 unique points (3,000 seeds)",
-            measured=f"{flat.size} Flat and {sharp.size} Sharp seeds of {ws.size} unique "
-            f"points ({int(n_seeds)} seeds"
-            + (")" if paper_scale else "; only the paper's 3,000 seeds can test the sizes)"),
-            test="each group within 10% of the paper's 113: holds; within 25%: partly (worse "
-            "group); with another number of seeds: not tested at this scale",
-            verdict=v_groups,
-        ),
-    ]
-    claim = merge_claims(parts, "hsr-fig09", "tight bound; skewed; defines Flat and Sharp seeds")
-    if not paper_scale:
-        earlier = {
-            "test": "(groups part) each group within 10% of the paper's 113 scaled to our "
-            "seeds: holds; within 25%: partly (the reading published before; the unique "
-            "fraction does not scale with the seeds)",
-            "measured": f"{flat.size} Flat and {sharp.size} Sharp against {expected:.0f} scaled",
-            "verdict": scaled_groups,
-        }
-        claim = replace(claim, earlier=(earlier,))
 
     def tight_at(r):
-        v = "does not hold" if n_violate else ("holds" if ratio >= r else "partly")
-        return ratio, combine_verdicts([v, v_skew, v_groups])
+        return ratio, "does not hold" if n_violate else ("holds" if r <= ratio else "partly")
 
     def skew_at(a):
-        v = _pval(p_skew, alpha=a, direction_ok=bool(skew > 0), partly_alpha=max(a, 0.05))
-        return p_skew, combine_verdicts([v_tight, v, v_groups])
+        return p_skew, _pval(
+            p_skew, alpha=a, direction_ok=bool(skew > 0), partly_alpha=max(a, 0.05)
+        )
 
     def groups_at(w):
         counts = [verdict_from_count(n, expected, w, max(w, 0.25)) for n in (flat.size, sharp.size)]
         worst = max(abs(n - expected) / expected for n in (flat.size, sharp.size))
-        return worst, combine_verdicts([v_tight, v_skew, weaker(*counts)])
+        return worst, weaker(*counts)
 
-    sensitivity = (
-        series("tight_ratio", (0.5, 0.6, 0.7, 0.8, 0.9, 0.95), tight_ratio, tight_at)
-        + series("skewtest alpha", ALPHAS, 0.01, skew_at)
-        + (
+    sts = [
+        statement(
+            "hsr-fig09-tight",
+            "the WS upper bound is tight with respect to the maximum eigenvalue",
+            v_tight,
+            f"{n_violate} violations at {ws.size} unique points; median "
+            f"lambda_max / lambda_WS = {ratio:.3f}",
+            f"no violation (1e-10 relative) and median ratio >= {tight_ratio}: holds; the bound "
+            "holds but looser: partly; a violation: does not hold",
+            "the WS upper bound is tight with respect to the maximum eigenvalue",
+            series("tight_ratio", (0.5, 0.6, 0.7, 0.8, 0.9, 0.95), tight_ratio, tight_at),
+        ),
+        uncheckable(
+            "hsr-fig09-sharpness",
+            "the WS upper bound can be regarded as a function that evaluates the sharpness of "
+            "the loss function",
+            "the paper's conclusion from tightness ('can be regarded as'), a way to read the "
+            "bound, not a further observation; the tightness it rests on is tested above",
+        ),
+        statement(
+            "hsr-fig09-skewed",
+            "the distribution of the WS upper bound is right-skewed with a long tail",
+            v_skew,
+            f"skewness {skew:.3f}, skewtest p = {p_skew:.2g}{note_skew}",
+            "skewness > 0 and scipy.stats.skewtest p < 0.01 (partly: p < 0.05)",
+            "right-skewed with a long tail",
+            series("skewtest alpha", ALPHAS, 0.01, skew_at),
+        ),
+        statement(
+            "hsr-fig09-groups",
+            "the 113 critical points whose WS upper bounds lie in the top 90% or higher are "
+            "termed “Sharp Minima” ... the 113 critical points whose WS upper bounds lie in the "
+            "bottom 10% or lower are termed “Flat Minima”",
+            v_groups,
+            f"{flat.size} Flat and {sharp.size} Sharp seeds of {ws.size} unique "
+            f"points ({int(n_seeds)} seeds"
+            + (")" if paper_scale else "; only the paper's 3,000 seeds can test the sizes)"),
+            "each group within 10% of the paper's 113: holds; within 25%: partly (worse "
+            "group); with another number of seeds: not tested at this scale",
+            "113 Flat and 113 Sharp seeds of 1,124 unique points (3,000 seeds)",
             series("group count tolerance (holds within)", (0.05, 0.1, 0.15, 0.2), 0.1, groups_at)
             if paper_scale
-            else ()
+            else (),
+        ),
+    ]
+    earlier = ()
+    if not paper_scale:
+        earlier = (
+            {
+                "test": "(groups) each group within 10% of the paper's 113 scaled to our "
+                "seeds: holds; within 25%: partly (the reading published before; the unique "
+                "fraction does not scale with the seeds)",
+                "measured": f"{flat.size} Flat and {sharp.size} Sharp against {expected:.0f} "
+                "scaled",
+                "verdict": scaled_groups,
+            },
         )
+    claim = row(
+        "hsr-fig09",
+        "Fig. 9",
+        "tight bound; skewed; defines Flat and Sharp seeds",
+        "the WS upper bound is tight; its distribution right-skewed with a long tail; 113 "
+        "Flat and 113 Sharp seeds of 1,124 unique points (3,000 seeds)",
+        sts,
+        QUOTES,
+        READINGS,
+        earlier,
     )
     values = dict(
         n_violate=n_violate,
@@ -192,4 +199,4 @@ def hsr_fig09(
         skewed=v_skew,
         groups=v_groups,
     )
-    return Outcome(_quoted(claim, sensitivity), values)
+    return Outcome(claim, values)

@@ -6,8 +6,6 @@ the rule and the sensitivity of its verdict to each threshold, together.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from ...core._checks import (
@@ -16,13 +14,12 @@ from ...core._checks import (
 from ...experiments.methods import METHOD_LABELS
 from ...experiments.stats import whisker_tip
 from ..ledger import (
-    Claim,
     Outcome,
     Quote,
     fmt,
 )
 from ..sensitivity import series
-from ._shared import NAN, method_arrays, quoted
+from ._shared import NAN, method_arrays, row, statement, uncheckable
 
 __all__ = ["QUOTES", "READINGS", "saddle_depth", "hsr_fig13"]
 
@@ -42,20 +39,20 @@ QUOTES: dict[str, Quote] = {
 
 #: how each row's test reads them
 READINGS: dict[str, str] = {
-    "hsr-fig13": "The paper shows the point 'at the tip of the whisker' of A-SAM's lambda_min "
-    "box on the Flat seeds (Fig. 12D) and the same for HSR Reg.; we take that point as the "
-    "box plot draws it (the lowest lambda_min within 1.5 IQR of the lower quartile, over all "
-    "runs of the group). 'A clear saddle point was observed' is read from the figure's two "
-    "lines on one axis: along v_min the loss falls below its value at the point by at least "
-    "5% of its rise along v_max over the plotted steps (a fall that small relative to the "
-    "blue line would not be seen); 'no clear saddle point ... for HSR regularization' as "
-    "HSR Reg.'s point not a clear saddle in that sense.",
+    "hsr-fig13": "The passage makes two statements of observation and two judgements. The paper "
+    "shows the point 'at the tip of the whisker' of A-SAM's lambda_min box on the Flat seeds "
+    "(Fig. 12D) and the same for HSR Reg.; we take that point as the box plot draws it (the "
+    "lowest lambda_min within 1.5 IQR of the lower quartile, over all runs of the group). 'A "
+    "clear saddle point' is read from the figure's two lines on one axis: along v_min the loss "
+    "falls below its value at the point by at least 5% of its rise along v_max over the plotted "
+    "steps (a fall that small relative to the blue line would not be seen). Each observation is "
+    "tested on its own: 'a clear saddle point was observed for A-SAM' holds when A-SAM's point "
+    "is a clear saddle and does not hold when it is not (whether or not HSR Reg.'s is); 'no "
+    "clear saddle point was observed for HSR regularization' holds when HSR Reg.'s point is not "
+    "a clear saddle. That escaping saddles may make them harmless, and that stopping at one is "
+    "not desirable, are judgements no run can check. The book's earlier readings (a count of "
+    "negative eigenvalues; one rule for both sentences) are kept beside the statements.",
 }
-
-
-def _quoted(claim: Claim, sensitivity=()) -> Claim:
-    """``claim`` with this module's quote and reading for it, and its sensitivity."""
-    return quoted(claim, QUOTES, READINGS, sensitivity)
 
 
 # ----- HSR Fig. 13: saddles ------------------------------------------------------------------
@@ -75,6 +72,27 @@ def saddle_depth(along_max, along_min, loss0) -> np.ndarray:
         r = np.where(fall > 0, fall / np.where(rise > 0, rise, np.inf), 0.0)
     bad = ~(np.all(np.isfinite(along_max), axis=1) & np.all(np.isfinite(along_min), axis=1))
     return np.where(bad | ~np.isfinite(loss0), np.nan, r)
+
+
+_SAYS_ASAM = "a clear saddle point was observed for A-SAM"
+_SAYS_HSR = "no clear saddle point was observed for HSR regularization"
+
+
+def _judgements():
+    return [
+        uncheckable(
+            "hsr-fig13-escape",
+            "In recent deep learning literature, this may not pose a significant issue because "
+            "several methods exist to escape from saddle points",
+            "a judgement about the literature's methods, not an observation of these runs",
+        ),
+        uncheckable(
+            "hsr-fig13-undesirable",
+            "since the termination of training at a saddle point carries a potential risk of "
+            "training failure, it cannot be considered a desirable state",
+            "a judgement of what a good end of training is; no measurement decides it",
+        ),
+    ]
 
 
 def hsr_fig13(
@@ -98,16 +116,25 @@ def hsr_fig13(
     Flat seeds, the group the paper names). Methods in display order, at least ``asam`` and
     ``hsr``.
 
-    Test (the book's reading): each method's point shown is the tip of its lambda_min
+    Statements (the book's reading): each method's point shown is the tip of its lambda_min
     whisker in the group, as the box plot of Fig. 12D draws it (:func:`whisker_tip`, factor
     ``whis``, over all runs of the group); it is a *clear* saddle when the loss falls below
     L(theta*) along v_min by at least ``clear_frac`` of its rise along v_max on the same
-    plotted range (:func:`saddle_depth`). Holds when A-SAM's point is a clear saddle and
-    HSR Reg.'s is not; does not hold when the reverse; partly otherwise (one of the two
-    sentences holds). The earlier reading (kept as ``earlier``; the verdict when the curves
-    are not given): a saddle is a converged run with lambda_min < -``saddle_rel`` *
-    lambda_max over all runs; A-SAM >= 1 and HSR Reg. 0: holds; HSR Reg. fewer than A-SAM
-    but > 0: partly."""
+    plotted range (:func:`saddle_depth`).
+
+    - ``hsr-fig13-asam-saddle``, "a clear saddle point was observed for A-SAM": holds when
+      A-SAM's point is a clear saddle, else does not hold;
+    - ``hsr-fig13-hsr-no-saddle``, "no clear saddle point was observed for HSR
+      regularization": holds when HSR Reg.'s point is not a clear saddle, else does not hold;
+    - two judgements (escaping saddles; stopping at one is not desirable): not checkable.
+
+    The row combines the two observations (:func:`hsr.claims.combine_verdicts`). Earlier
+    readings, kept as ``earlier``: one rule for both sentences on the same points (A-SAM's
+    clear and HSR Reg.'s not: holds; the reverse: does not hold; else partly), and before it
+    a count over all runs (a saddle is a converged run with lambda_min < -``saddle_rel`` *
+    lambda_max; A-SAM >= 1 and HSR Reg. 0: holds; HSR Reg. fewer than A-SAM but > 0: partly).
+    Without the curves the statements are read on those counts (A-SAM at least one saddle;
+    HSR Reg. none)."""
     need = ("asam", "hsr")
     lmin = method_arrays("lambda_min", lambda_min, need)
     lmax = method_arrays("lambda_max", lambda_max, tuple(lmin))
@@ -123,38 +150,75 @@ def hsr_fig13(
             raise ValueError(f"converged[{m!r}] must be a boolean mask of shape ({S},)")
         conv[m] = c
     positive("saddle_rel", saddle_rel, allow_zero=True)
-    saddles = {m: int((conv[m] & (lmin[m] < -float(saddle_rel) * lmax[m])).sum()) for m in lmin}
+
+    def counts_at(r):
+        return {m: int((conv[m] & (lmin[m] < -r * lmax[m])).sum()) for m in lmin}
+
+    saddles = counts_at(float(saddle_rel))
     a, h = saddles["asam"], saddles["hsr"]
     old_verdict = "holds" if a >= 1 and h == 0 else "partly" if h > 0 and a > h else "does not hold"
     old_measured = (
         f"saddles (converged, lambda_min < -{saddle_rel:g} lambda_max) among {S} runs each: "
         + ", ".join(f"{METHOD_LABELS.get(m, m)} {saddles[m]}" for m in lmin)
     )
-    old_test = "A-SAM >= 1 saddle and HSR Reg. 0: holds; HSR Reg. fewer than A-SAM but > 0: partly"
-
-    def rel_at(r):
-        n = {m: int((conv[m] & (lmin[m] < -r * lmax[m])).sum()) for m in ("asam", "hsr")}
-        a, h = n["asam"], n["hsr"]
-        v = "holds" if a >= 1 and h == 0 else "partly" if h > 0 and a > h else "does not hold"
-        return f"A-SAM {a}, HSR Reg. {h}", v
-
-    values = dict(saddles=saddles, n_runs=S)
-    earlier_claim = Claim(
-        id="hsr-fig13",
-        paper="HSR",
-        figure="Fig. 13",
-        claim="A-SAM can stop at a saddle; HSR does not",
-        paper_reports=_FIG13_REPORTS,
-        measured=old_measured,
-        test=old_test,
-        verdict=old_verdict,
+    old_test = (
+        "a saddle is a converged run with lambda_min < -saddle_rel lambda_max, over all runs: "
+        "A-SAM >= 1 saddle and HSR Reg. 0: holds; HSR Reg. fewer than A-SAM but > 0: partly; "
+        "else does not hold (one rule for both sentences)"
     )
+    values = dict(saddles=saddles, n_runs=S, verdict_earlier=old_verdict)
+    earlier_count = dict(test=old_test, measured=old_measured, verdict=old_verdict)
     given = [x is not None for x in (along_max, along_min, loss0, in_group)]
     if any(given) and not all(given):
         raise ValueError("along_max, along_min, loss0 and in_group go together: give all four")
-    if not all(given):  # the earlier reading alone
-        sensitivity = series("saddle_rel", (1e-5, 1e-4, 1e-3, 1e-2, 1e-1), saddle_rel, rel_at)
-        return Outcome(_quoted(earlier_claim, sensitivity), values)
+    rels = sorted({1e-5, 1e-4, 1e-3, 1e-2, 1e-1, float(saddle_rel)})
+    if not all(given):  # the statements on the counts alone
+
+        def asam_count(r):
+            n = counts_at(r)["asam"]
+            return n, "holds" if n >= 1 else "does not hold"
+
+        def hsr_count(r):
+            n = counts_at(r)["hsr"]
+            return n, "holds" if n == 0 else "does not hold"
+
+        count_text = (
+            f"(on the counts of saddles: converged runs with lambda_min < -{saddle_rel:g} "
+            "lambda_max, over all runs)"
+        )
+        sts = [
+            statement(
+                "hsr-fig13-asam-saddle",
+                _SAYS_ASAM,
+                asam_count(float(saddle_rel))[1],
+                f"A-SAM: {a} saddle(s) among {S} runs",
+                f"A-SAM has at least one saddle {count_text}: holds, else does not hold",
+                "a clear saddle point at the tip of A-SAM's lambda_min whisker (Flat seeds)",
+                series("saddle_rel", rels, float(saddle_rel), asam_count),
+            ),
+            statement(
+                "hsr-fig13-hsr-no-saddle",
+                _SAYS_HSR,
+                hsr_count(float(saddle_rel))[1],
+                f"HSR Reg.: {h} saddle(s) among {S} runs",
+                f"HSR Reg. has no saddle {count_text}: holds, else does not hold",
+                "no clear saddle for HSR Reg.",
+                series("saddle_rel", rels, float(saddle_rel), hsr_count),
+            ),
+            *_judgements(),
+        ]
+        claim = row(
+            "hsr-fig13",
+            "Fig. 13",
+            _CLAIM,
+            _FIG13_REPORTS,
+            sts,
+            QUOTES,
+            READINGS,
+            (earlier_count,),
+        )
+        values.update(asam_saddle=sts[0].verdict, hsr_no_saddle=sts[1].verdict)
+        return Outcome(claim, values)
 
     methods = list(lmin)
     amax = method_arrays("along_max", along_max, methods, ndim=2)
@@ -188,57 +252,90 @@ def hsr_fig13(
         tp = tips(w)
         r = {m: (float(depth[m][tp[m]]) if tp[m] >= 0 else NAN) for m in need}
         clear = {m: bool(r[m] >= cf) for m in need}
-        if clear["asam"] and not clear["hsr"]:
-            v = "holds"
-        elif clear["hsr"] and not clear["asam"]:
-            v = "does not hold"
-        else:
-            v = "partly"
-        return tp, r, clear, v
+        return tp, r, clear
 
-    tip, ratio, clear, verdict = rule(whis, clear_frac)
+    def asam_at(w, cf):
+        _, r, clear = rule(w, cf)
+        return r["asam"], "holds" if clear["asam"] else "does not hold"
+
+    def hsr_at(w, cf):
+        _, r, clear = rule(w, cf)
+        return r["hsr"], "does not hold" if clear["hsr"] else "holds"
+
+    def combined_at(w, cf):  # the earlier rule: one verdict for both sentences
+        _, r, clear = rule(w, cf)
+        if clear["asam"] and not clear["hsr"]:
+            return "holds"
+        if clear["hsr"] and not clear["asam"]:
+            return "does not hold"
+        return "partly"
+
+    tip, ratio, clear = rule(whis, clear_frac)
     n_clear = {
         m: int(np.sum(depth[m][rows] >= clear_frac)) for m in methods
     }  # clear saddles among every run of the group, converged or not
     lo_q = {m: float(np.nanquantile(lmin[m][rows] / lmax[m][rows], 0.1)) for m in methods}
-    measured = (
-        "point at the tip of the lambda_min whisker (Flat group): "
-        + "; ".join(
-            f"{METHOD_LABELS.get(m, m)} lambda_min {fmt(lmin[m][tip[m]])}, lambda_max "
-            f"{fmt(lmax[m][tip[m]])}, loss falls along v_min by {fmt(ratio[m])} of its rise "
-            f"along v_max ({'a clear saddle' if clear[m] else 'not a clear saddle'})"
-            for m in need
-            if tip[m] >= 0
+
+    def point_text(m):
+        if tip[m] < 0:
+            return f"{METHOD_LABELS.get(m, m)}: no finite run in the group"
+        return (
+            f"{METHOD_LABELS.get(m, m)}'s point at the tip of the lambda_min whisker (run "
+            f"{tip[m]} of the comparison): lambda_min {fmt(lmin[m][tip[m]])}, lambda_max "
+            f"{fmt(lmax[m][tip[m]])}, the loss falls along v_min by {fmt(ratio[m])} of its rise "
+            f"along v_max ({'a clear saddle' if clear[m] else 'not a clear saddle'}); clear "
+            f"saddles among the group's {rows.size} runs: {n_clear[m]}"
         )
-        + f"; clear saddles among the {rows.size} runs of the group: "
-        + ", ".join(f"{METHOD_LABELS.get(m, m)} {n_clear[m]}" for m in methods)
-    )
-    test = (
-        f"the point at the tip of each method's lambda_min whisker on the Flat seeds (box plot, "
+
+    rule_text = (
+        f"the point at the tip of the method's lambda_min whisker on the Flat seeds (box plot, "
         f"whiskers at {whis:g} IQR) is a clear saddle when the loss falls along v_min by >= "
-        f"{clear_frac:g} of its rise along v_max over the plotted steps; A-SAM's clear and HSR "
-        "Reg.'s not: holds; the reverse: does not hold; else partly"
+        f"{clear_frac:g} of its rise along v_max over the plotted steps"
     )
-
-    def depths_at(w, cf):  # both points' fall ratios and the verdict
-        _, r, _, v = rule(w, cf)
-        return f"A-SAM {fmt(r['asam'])}, HSR Reg. {fmt(r['hsr'])}", v
-
-    sensitivity = series(
-        "clear_frac", (0.01, 0.02, 0.1, 0.2), clear_frac, lambda cf: depths_at(whis, cf)
+    cfs = (0.01, 0.02, 0.1, 0.2)
+    ws_ = (1.0, 3.0, float("inf"))
+    wknob = "whisker factor (inf: the most negative run)"
+    sts = [
+        statement(
+            "hsr-fig13-asam-saddle",
+            _SAYS_ASAM,
+            asam_at(whis, clear_frac)[1],
+            point_text("asam"),
+            f"{rule_text}: A-SAM's point a clear saddle: holds; not a clear saddle: does not hold",
+            "a clear saddle point at the tip of A-SAM's lambda_min whisker (Flat seeds)",
+            series("clear_frac", cfs, clear_frac, lambda cf: asam_at(whis, cf))
+            + series(wknob, ws_, whis, lambda w: asam_at(w, clear_frac)),
+        ),
+        statement(
+            "hsr-fig13-hsr-no-saddle",
+            _SAYS_HSR,
+            hsr_at(whis, clear_frac)[1],
+            point_text("hsr"),
+            f"{rule_text}: HSR Reg.'s point not a clear saddle: holds; a clear saddle: does not "
+            "hold",
+            "no clear saddle at the tip of HSR Reg.'s lambda_min whisker (Flat seeds)",
+            series("clear_frac", cfs, clear_frac, lambda cf: hsr_at(whis, cf))
+            + series(wknob, ws_, whis, lambda w: hsr_at(w, clear_frac)),
+        ),
+        *_judgements(),
+    ]
+    combined = combined_at(whis, clear_frac)
+    earlier_tip = dict(
+        test=f"{rule_text}; one rule for both sentences: A-SAM's clear and HSR Reg.'s not: "
+        "holds; the reverse: does not hold; else partly (it could not say 'does not hold' when "
+        "A-SAM's point is simply no saddle)",
+        measured="; ".join(point_text(m) for m in need),
+        verdict=combined,
     )
-    sensitivity += series(
-        "whisker factor (inf: the most negative run)",
-        (1.0, 3.0, float("inf")),
-        whis,
-        lambda w: depths_at(w, clear_frac),
-    )
-    claim = replace(
-        earlier_claim,
-        measured=measured,
-        test=test,
-        verdict=verdict,
-        earlier=(dict(test=old_test + ".", measured=old_measured, verdict=old_verdict),),
+    claim = row(
+        "hsr-fig13",
+        "Fig. 13",
+        _CLAIM,
+        _FIG13_REPORTS,
+        sts,
+        QUOTES,
+        READINGS,
+        (earlier_tip, earlier_count),
     )
     values.update(
         tip=tip,
@@ -248,10 +345,14 @@ def hsr_fig13(
         n_clear=n_clear,
         lambda_min_q10=lo_q,
         most_negative={m: int(rows[np.nanargmin(lmin[m][rows])]) for m in methods},
-        verdict_earlier=old_verdict,
+        verdict_combined=combined,
+        asam_saddle=sts[0].verdict,
+        hsr_no_saddle=sts[1].verdict,
     )
-    return Outcome(_quoted(claim, sensitivity), values)
+    return Outcome(claim, values)
 
+
+_CLAIM = "A-SAM can stop at a saddle; HSR does not"
 
 _FIG13_REPORTS = (
     "a clear saddle point at the tip of A-SAM's lambda_min whisker (Flat seeds); "

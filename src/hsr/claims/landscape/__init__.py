@@ -8,10 +8,15 @@ from __future__ import annotations
 from . import fig02, theorem1
 from .fig02 import (
     FIG,
+    RHO_MIN,
+    RHO_MIN_EARLIER,
+    authors_order_test,
+    bound_test,
     convergence_test,
     landscape_convergence,
     landscape_depth_width,
     landscape_rate,
+    order_rule,
     order_test,
     rate_test,
 )
@@ -27,10 +32,15 @@ __all__ = [
     "READINGS",
     "convergence_test",
     "rate_test",
+    "bound_test",
+    "order_rule",
     "order_test",
+    "authors_order_test",
     "landscape_convergence",
     "landscape_rate",
     "landscape_depth_width",
     "landscape_theorem1",
     "FIG",
+    "RHO_MIN",
+    "RHO_MIN_EARLIER",
 ]

@@ -12,10 +12,10 @@ from ...core._checks import (
     positive,
     same_length,
 )
-from ..ledger import Claim, Outcome, Quote, fmt
+from ..ledger import Outcome, Quote, fmt
 from ..ledger import verdict_from_fraction as _frac
 from ..sensitivity import series
-from ._shared import NAN, vector
+from ._shared import NAN, row, statement, vector
 
 __all__ = ["QUOTES", "READINGS", "ws_fig01"]
 
@@ -85,23 +85,27 @@ def ws_fig01(
     sens = series(
         "rel_tol (relative difference allowed)", (1e-14, 1e-12, 1e-8, 1e-6), rel_tol, at_tol
     )
-    claim = Claim(
-        id="ws-fig01",
-        paper="WS",
-        figure="Fig. 1",
-        claim="architecture",
-        paper_reports="diagram of the 3-layer network x -> [1; x] -> W1 -> f -> [1; a] -> w2 "
-        "-> sigmoid (WS Eqs. 1-3): the model every result is about",
-        measured=f"{n_passed} of {n_checks} checks pass over {A} activations x {n_nets} "
+    st = statement(
+        "ws-fig01",
+        "Figure 1 illustrates the three-layer feedforward neural network analyzed in this study",
+        verdict,
+        f"{n_passed} of {n_checks} checks pass over {A} activations x {n_nets} "
         f"networks x {n_inputs} inputs; largest relative difference {fmt(worst, 2)}",
-        test="holds if, for every activation and random network, hsr.predict_proba and "
+        "holds if, for every activation and random network, hsr.predict_proba and "
         "hsr.loss match the model computed by hand from the definitions to a relative "
         "difference below 1e-10, and the parameter count h(d+1)+h+1 and the column-by-column "
         "layout agree; partly if >= 50% of checks pass",
-        verdict=verdict,
-        paper_says=str(QUOTES["ws-fig01"]),
-        reading=READINGS["ws-fig01"],
         sensitivity=sens,
+    )
+    claim = row(
+        "ws-fig01",
+        "Fig. 1",
+        "architecture",
+        "diagram of the 3-layer network x -> [1; x] -> W1 -> f -> [1; a] -> w2 "
+        "-> sigmoid (WS Eqs. 1-3): the model every result is about",
+        [st],
+        QUOTES,
+        READINGS,
     )
     note = "" if n_checks else "No activation was checked in this run."
     values = dict(worst=worst, n_checks=n_checks, n_passed=n_passed, frac=frac, note=note)

@@ -13,10 +13,10 @@ from ...core._checks import (
     positive,
     same_length,
 )
-from ..ledger import Claim, Outcome, Quote, fmt
+from ..ledger import Outcome, Quote, fmt
 from ..ledger import verdict_from_fraction as _frac
 from ..sensitivity import series
-from ._shared import NAN, NO_POINT
+from ._shared import NAN, NO_POINT, row, statement
 
 __all__ = ["QUOTES", "READINGS", "ws_fig08"]
 
@@ -82,21 +82,27 @@ def ws_fig08(diff, size, atol: float = 1e-6, rtol: float = 1e-4) -> Outcome:
             f"{fmt(float(diff.max()))}, median |H|_F {fmt(float(np.median(size)))}); "
             f"{ok.sum()} of {M} within tolerance"
         )
-    claim = Claim(
-        id="ws-fig08",
-        paper="WS",
-        figure="Fig. 8",
-        claim="the closed-form Hessian is right",
-        paper_reports="closed-form and numerical Hessians agree at one critical point (side by "
-        "side and difference); small mean Frobenius norm of the difference over all critical "
-        "points (value lost in extraction)",
-        measured=measured,
-        test="holds if >= 95% of unique critical points satisfy |H_num - H|_F <= 1e-6 + 1e-4 "
+    st = statement(
+        "ws-fig08",
+        "we compared the analytical and numerical solutions using a single critical point ... "
+        "it can be seen that they are consistent with each other",
+        verdict,
+        measured,
+        "holds if >= 95% of unique critical points satisfy |H_num - H|_F <= 1e-6 + 1e-4 "
         "|H|_F (H_num: central differences of the loss, step fd_eps); partly if >= 50%",
-        verdict=verdict,
-        paper_says=str(QUOTES["ws-fig08"]),
-        reading=READINGS["ws-fig08"],
-        sensitivity=sens,
+        "closed-form and numerical Hessians agree at one critical point (side by side and "
+        "difference); small mean Frobenius norm of the difference over all critical points "
+        "(value lost in extraction)",
+        sens,
+    )
+    claim = row(
+        "ws-fig08",
+        "Fig. 8",
+        "the closed-form Hessian is right",
+        st.paper_reports,
+        [st],
+        QUOTES,
+        READINGS,
     )
     nan = NAN
     values = dict(

@@ -14,9 +14,9 @@ from ...core._checks import (
     same_length,
 )
 from ...experiments.stats import spearman_or_nan
-from ..ledger import Claim, Outcome, Quote, combine_verdicts, fmt, merge_claims
+from ..ledger import Outcome, Quote, fmt
 from ..sensitivity import series
-from ._shared import quoted
+from ._shared import row, statement
 
 __all__ = ["QUOTES", "READINGS", "ws_fig10"]
 
@@ -40,16 +40,11 @@ READINGS: dict[str, str] = {
 }
 
 
-def _quoted(claim: Claim, sensitivity=()) -> Claim:
-    """``claim`` with this module's quote and reading for it, and its sensitivity."""
-    return quoted(claim, QUOTES, READINGS, sensitivity)
-
-
 def ws_fig10(ws_upper, norm_theta1, norm_theta2) -> Outcome:
     """WS Fig. 10, "grows with the output-layer norm; no clear link to theta1", from per
     unique critical point (``(M,)``): ``ws_upper``, |theta1| and |theta2|.
 
-    Two parts, merged by :func:`~hsr.claims.ledger.merge_claims`:
+    Two statements, each its own verdict:
 
     - theta2: Spearman rho(lambda_WS, |theta2|) >= 0.3 with p < 0.01 holds, rho > 0 with
       p < 0.05 partly;
@@ -62,74 +57,63 @@ def ws_fig10(ws_upper, norm_theta1, norm_theta2) -> Outcome:
     M = ws.size
     rho2, p2 = spearman_or_nan(n2, ws)
     rho1, p1 = spearman_or_nan(n1, ws)
-    claim_2, claim_1 = "grows with the output-layer norm", "no clear link to theta1"
-    if not (np.isfinite(rho2) and np.isfinite(rho1)):
-        v2 = v1 = "does not hold"
-        note = f"Spearman's rho is undefined with {M} unique critical point(s): nothing to test."
-    else:
-        v2 = (
-            "holds"
-            if rho2 >= 0.3 and p2 < 0.01
-            else "partly"
-            if rho2 > 0 and p2 < 0.05
-            else "does not hold"
-        )
-        v1 = "holds" if abs(rho1) < 0.3 else "partly" if abs(rho1) < 0.5 else "does not hold"
-        note = ""
-    m2 = f"Spearman rho = {fmt(rho2, 2)} (p = {fmt(p2, 2)}) over {M} unique points"
-    m1 = f"Spearman rho = {fmt(rho1, 2)} (p = {fmt(p1, 2)}) over {M} unique points"
-    parts = [
-        Claim(
-            id="ws-fig10-theta2",
-            paper="WS",
-            figure="Fig. 10",
-            claim=claim_2,
-            paper_reports="lambda_WS tends to increase with |theta2| (scatter, no coefficient)",
-            measured=m2,
-            test="Spearman rho(lambda_WS, |theta2|): holds if rho >= 0.3 and p < 0.01, partly "
-            "if rho > 0 and p < 0.05",
-            verdict=v2,
-        ),
-        Claim(
-            id="ws-fig10-theta1",
-            paper="WS",
-            figure="Fig. 10",
-            claim=claim_1,
-            paper_reports="no clear relationship between |theta1| and lambda_WS (scatter, no "
-            "coefficient)",
-            measured=m1,
-            test="Spearman rho(lambda_WS, |theta1|): holds if |rho| < 0.3, partly if 0.3 <= "
-            "|rho| < 0.5, else does not hold",
-            verdict=v1,
-        ),
-    ]
     defined = bool(np.isfinite(rho2) and np.isfinite(rho1))
 
-    def row(r2=0.3, r1=0.3):  # the row's verdict with other correlation thresholds
+    def theta2_at(r2=0.3):
         if not defined:
-            return "does not hold"
-        a = (
-            "holds"
-            if rho2 >= r2 and p2 < 0.01
-            else "partly"
-            if rho2 > 0 and p2 < 0.05
-            else "does not hold"
-        )
-        b = "holds" if abs(rho1) < r1 else "partly" if abs(rho1) < 0.5 else "does not hold"
-        return combine_verdicts([a, b])
+            return rho2, "does not hold"
+        if rho2 >= r2 and p2 < 0.01:
+            return rho2, "holds"
+        return rho2, "partly" if rho2 > 0 and p2 < 0.05 else "does not hold"
 
-    sens = series(
-        "rho above which lambda_WS grows with |theta2|",
-        (0.1, 0.2, 0.4, 0.5),
-        0.3,
-        lambda v: (rho2, row(r2=v)),
-    ) + series(
-        "|rho| below which theta1 has no clear link",
-        (0.1, 0.2, 0.4, 0.5),
-        0.3,
-        lambda v: (abs(rho1), row(r1=v)),
+    def theta1_at(r1=0.3):
+        if not defined:
+            return abs(rho1), "does not hold"
+        a = abs(rho1)
+        return a, "holds" if a < r1 else "partly" if a < max(r1, 0.5) else "does not hold"
+
+    note = (
+        ""
+        if defined
+        else f"Spearman's rho is undefined with {M} unique critical point(s): nothing to test."
     )
-    claim = _quoted(merge_claims(parts, "ws-fig10", f"{claim_2}; {claim_1}"), sens)
+    m2 = f"Spearman rho = {fmt(rho2, 2)} (p = {fmt(p2, 2)}) over {M} unique points"
+    m1 = f"Spearman rho = {fmt(rho1, 2)} (p = {fmt(p1, 2)}) over {M} unique points"
+    v2, v1 = theta2_at()[1], theta1_at()[1]
+    grid = (0.1, 0.2, 0.4, 0.5)
+    statements = [
+        statement(
+            "ws-fig10-theta2",
+            "it can be seen that [lambda_WS] tends to increase as [|theta2|] becomes larger",
+            v2,
+            m2,
+            "Spearman rho(lambda_WS, |theta2|): holds if rho >= 0.3 and p < 0.01, partly "
+            "if rho > 0 and p < 0.05",
+            "lambda_WS tends to increase with |theta2| (scatter, no coefficient)",
+            series("rho above which lambda_WS grows with |theta2|", grid, 0.3, theta2_at),
+        ),
+        statement(
+            "ws-fig10-theta1",
+            "no clear relationship was observed between the parameters used for the "
+            "transformation from the input to the hidden layer and [lambda_WS]",
+            v1,
+            m1,
+            "Spearman rho(lambda_WS, |theta1|): holds if |rho| < 0.3, partly if 0.3 <= "
+            "|rho| < 0.5, else does not hold",
+            "no clear relationship between |theta1| and lambda_WS (scatter, no coefficient)",
+            series("|rho| below which theta1 has no clear link", grid, 0.3, theta1_at),
+        ),
+    ]
+    claim = row(
+        "ws-fig10",
+        "Fig. 10",
+        "grows with the output-layer norm; no clear link to theta1",
+        "lambda_WS tends to increase with |theta2|; no clear relationship with |theta1| "
+        "(scatters, no coefficient)",
+        statements,
+        QUOTES,
+        READINGS,
+    )
     values = dict(
         rho2=rho2,
         p2=p2,

@@ -15,9 +15,9 @@ from ...core._checks import (
     same_length,
 )
 from ...experiments.stats import spearman_or_nan
-from ..ledger import Claim, Outcome, Quote, fmt
+from ..ledger import Outcome, Quote, fmt
 from ..sensitivity import series
-from ._shared import NAN
+from ._shared import NAN, row, statement
 
 __all__ = ["QUOTES", "READINGS", "ws_fig12"]
 
@@ -81,32 +81,36 @@ def ws_fig12(ws_upper, gram_norm, n_bins: int = 10) -> Outcome:
         note = ""
     first = float(envelope[0]) if len(bins) else NAN
     last = float(envelope[-1]) if len(bins) else NAN
-    claim = Claim(
-        id="ws-fig12",
-        paper="WS",
-        figure="Fig. 12",
-        claim="less orthogonal hidden data raises the lower envelope",
-        paper_reports="as the Frobenius norm of the hidden-output Gram matrix increases, the "
-        "lower bound (envelope) of lambda_WS over the critical points rises (scatter and zoom, "
-        "no number)",
-        measured=f"{len(bins)} bins; bin minimum of lambda_WS from {fmt(first)} to "
+    st = statement(
+        "ws-fig12",
+        "it can be observed that as [the Frobenius norm of the hidden-output Gram matrix] "
+        "increases, the lower bound of [lambda_WS] also rises",
+        verdict,
+        f"{len(bins)} bins; bin minimum of lambda_WS from {fmt(first)} to "
         f"{fmt(last)}; Spearman rho(bin centre, bin minimum) = {fmt(rho_env, 2)}; rho over "
         f"all {M} points = {fmt(rho_all, 2)}",
-        test="points split into n_bins equal-count bins of the hidden Gram norm; Spearman rho "
+        "points split into n_bins equal-count bins of the hidden Gram norm; Spearman rho "
         "between each bin's median Gram norm and its minimum lambda_WS: holds if rho >= 0.7, "
         "partly if rho > 0, else does not hold (also with fewer than 3 bins)",
-        verdict=verdict,
-        paper_says=str(QUOTES["ws-fig12"]),
-        reading=READINGS["ws-fig12"],
-        sensitivity=series(
-            "n_bins", (5, 8, 15, 20), int(n_bins), lambda k: _envelope_rule(*binned(k))
-        )
+        "as the Frobenius norm of the hidden-output Gram matrix increases, the "
+        "lower bound (envelope) of lambda_WS over the critical points rises (scatter and zoom, "
+        "no number)",
+        series("n_bins", (5, 8, 15, 20), int(n_bins), lambda k: _envelope_rule(*binned(k)))
         + series(
             "rho above which the envelope rises",
             (0.5, 0.6, 0.8, 0.9),
             0.7,
             lambda v: _envelope_rule(bins, centre, envelope, v),
         ),
+    )
+    claim = row(
+        "ws-fig12",
+        "Fig. 12",
+        "less orthogonal hidden data raises the lower envelope",
+        st.paper_reports,
+        [st],
+        QUOTES,
+        READINGS,
     )
     values = dict(
         bins=bins,

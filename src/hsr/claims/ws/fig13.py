@@ -12,10 +12,10 @@ from ...core._checks import (
     positive,
     real_array,
 )
-from ..ledger import Claim, Outcome, Quote, fmt
+from ..ledger import Outcome, Quote, fmt
 from ..ledger import verdict_from_fraction as _frac
 from ..sensitivity import series
-from ._shared import NAN
+from ._shared import NAN, row, statement
 
 __all__ = ["QUOTES", "READINGS", "ws_fig13"]
 
@@ -59,22 +59,18 @@ def ws_fig13(errors, u_min: float = -6.0, u_max: float = 6.0, abs_tol: float = 1
         verdict = _frac(float(np.mean(checks)), holds_at=1.0, partly_at=0.5)
         note = ""
     n_passed = int(sum(checks))
-    claim = Claim(
-        id="ws-fig13",
-        paper="WS",
-        figure="Fig. 13",
-        claim="Appendix A",
-        paper_reports="the five activations (linear, sigmoid, tanh, softplus, GELU) with their "
-        "first, second and third derivatives in closed form (Appendix A)",
-        measured=f"{n_passed} of {len(checks)} derivatives ({A} activations x 3) match central "
+    st = statement(
+        "ws-fig13",
+        "the five activation functions considered in this study are shown in Figure 13",
+        verdict,
+        f"{n_passed} of {len(checks)} derivatives ({A} activations x 3) match central "
         f"differences; largest absolute difference {fmt(worst, 2)} on [{u_min}, {u_max}]",
-        test="every first, second and third derivative of every activation matches the central "
+        "every first, second and third derivative of every activation matches the central "
         "difference of the derivative before it (step fd_step) to an absolute difference below "
         "1e-6 on the grid; partly if >= half do",
-        verdict=verdict,
-        paper_says=str(QUOTES["ws-fig13"]),
-        reading=READINGS["ws-fig13"],
-        sensitivity=series(
+        "the five activations (linear, sigmoid, tanh, softplus, GELU) with their "
+        "first, second and third derivatives in closed form (Appendix A)",
+        series(
             "abs_tol (absolute difference allowed)",
             (1e-10, 1e-8, 1e-4),
             abs_tol,
@@ -86,4 +82,5 @@ def ws_fig13(errors, u_min: float = -6.0, u_max: float = 6.0, abs_tol: float = 1
             ),
         ),
     )
+    claim = row("ws-fig13", "Fig. 13", "Appendix A", st.paper_reports, [st], QUOTES, READINGS)
     return Outcome(claim, dict(worst=worst, n_checks=len(checks), n_passed=n_passed, note=note))

@@ -48,8 +48,7 @@ __all__ = [
 
 
 def _single(net: Net, theta, X, y):
-    if not isinstance(net, Net):
-        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
+    network("net", net)
     theta = net.check_theta(theta)
     if theta.ndim != 1:
         raise ValueError(f"theta must be one network, shape ({net.n_params},), got {theta.shape}")

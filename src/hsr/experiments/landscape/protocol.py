@@ -29,7 +29,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from scipy.signal import lfilter
 
 from ...core._checks import positive
 from ...core.landscape.gterm import corrected_bound, gterm_norm, layer_norms, lemma1_bound
@@ -273,6 +272,8 @@ def ema(x: np.ndarray, factor: float = 0.99) -> np.ndarray:
         raise ValueError(f"x must have a non-empty last axis, got shape {x.shape}")
     if not 0.0 <= factor < 1.0:
         raise ValueError(f"factor must be in [0, 1), got {factor!r}")
+    from scipy.signal import lfilter  # on first use: import hsr stays light
+
     zi = factor * x[..., :1]
     return lfilter([1.0 - factor], [1.0, -factor], x, axis=-1, zi=zi)[0]
 
@@ -437,7 +438,10 @@ def window_mean(net: NetCurves, lo: float, hi: float, geometric: bool = False) -
     if not sel.any():
         raise ValueError(f"no k in [{lo} m, {hi} m) for m = {m}")
     c = net.curve[sel]
-    return float(np.exp(np.mean(np.log(c))) if geometric else np.mean(c))
+    if not geometric:
+        return float(np.mean(c))
+    # a zero in the window makes the geometric mean 0 (np.log(0) would warn on the page)
+    return 0.0 if (c <= 0).any() else float(np.exp(np.mean(np.log(c))))
 
 
 def _binned(k: np.ndarray, values: np.ndarray, n_bins: int) -> tuple[np.ndarray, np.ndarray]:

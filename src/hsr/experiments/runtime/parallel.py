@@ -7,8 +7,8 @@ arithmetic is independent of the others, so results are bit-identical whatever t
 chunking. The executor, when the caller gives none
 (:func:`executor_scope`): a dask cluster when ``$HSR_SCHEDULER`` names its scheduler (what
 ``hsr run --scheduler ADDRESS`` sets for every notebook), else a ``forkserver`` process pool
-over the machine's cores with one numba thread per worker. A dask ``client.get_executor()``
-works as it is.
+over the machine's cores with one numba thread and one BLAS thread per worker
+(:func:`hsr.core.blas.serial_blas`). A dask ``client.get_executor()`` works as it is.
 
 Every finished chunk goes to the entry's :class:`~hsr.experiments.runtime.cache.ChunkStore` as
 soon as it arrives (through the experiment's ``encode``/``decode`` pair), so an interrupted run
@@ -194,8 +194,8 @@ def executor_scope(executor: Executor | None = None):
 
 
 def worker_threads(executor) -> int | None:
-    """numba threads per worker: 1 in the pools hsr makes (one per core already), else
-    numba's own default in a pool of the caller's."""
+    """numba threads per worker: 1 in the pools hsr makes (one per core already; BLAS gets one
+    thread there too), else numba's own default in a pool of the caller's."""
     return 1 if executor is None or getattr(executor, "_hsr_default", False) else None
 
 
