@@ -93,13 +93,15 @@ class FakePapermill:
 
     def __call__(self, input_path, output_path, parameters=None, **kwargs):
         name = Path(input_path).stem
+        # what the kernel would get: the run's environment for this notebook
+        kernel_env = {**os.environ, **kwargs["kernel_manager_class"].hsr_env}
         env = {
-            k: os.environ.get(k)
+            k: kernel_env.get(k)
             for k in ("HSR_FIGURE_DIR", "HSR_CLAIMS_DIR", "HSR_DATA_DIR", "HSR_CACHE_DIR")
         }
-        env["MPLBACKEND"] = os.environ.get("MPLBACKEND")
-        if os.environ.get("HSR_SCHEDULER"):
-            env["HSR_SCHEDULER"] = os.environ["HSR_SCHEDULER"]
+        env["MPLBACKEND"] = kernel_env.get("MPLBACKEND")
+        if kernel_env.get("HSR_SCHEDULER"):
+            env["HSR_SCHEDULER"] = kernel_env["HSR_SCHEDULER"]
         self.calls.append({"name": name, "parameters": parameters, "env": env, **kwargs})
         Path(output_path).write_bytes(Path(input_path).read_bytes())
         if name in self.fail:
@@ -410,10 +412,12 @@ def test_run_with_fake_papermill(root, fake, capsys, monkeypatch, tmp_path):
     assert call["cwd"] == str(root / "notebooks")
     assert call["progress_bar"] is False and call["log_output"] is False
     assert call["request_save_on_cell_execute"] is False
+    # the notebook writes into its own staging folder; its outputs move into place together
+    stage = gen / ".hsr-staging" / f"{os.getpid()}-ws-fig02"
     assert call["env"] == {
-        "HSR_FIGURE_DIR": str(gen / "figures"),
-        "HSR_CLAIMS_DIR": str(gen / "claims"),
-        "HSR_DATA_DIR": str(gen / "data"),
+        "HSR_FIGURE_DIR": str(stage / "figures"),
+        "HSR_CLAIMS_DIR": str(stage / "claims"),
+        "HSR_DATA_DIR": str(stage / "data"),
         # the default of a plain papermill run too (one paths contract)
         "HSR_CACHE_DIR": str(root / "xdg" / "hsr"),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
@@ -432,7 +436,9 @@ def test_run_with_fake_papermill(root, fake, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("HSR_CACHE_DIR", str(tmp_path / "envcache"))
     assert main(["run", "--root", str(root), "ws-fig02", "--output", str(tmp_path / "o")]) == 0
     assert fake.calls[-1]["env"]["HSR_CACHE_DIR"] == str(tmp_path / "envcache")
-    assert fake.calls[-1]["env"]["HSR_FIGURE_DIR"] == str(tmp_path / "o" / "figures")
+    assert fake.calls[-1]["env"]["HSR_FIGURE_DIR"] == str(
+        tmp_path / "o" / ".hsr-staging" / f"{os.getpid()}-ws-fig02" / "figures"
+    )
     assert (tmp_path / "o" / "ws-fig02.ipynb").is_file()
     argv = ["run", "--root", str(root), "ws-fig02", "--cache-dir", str(tmp_path / "c")]
     assert main(argv) == 0
@@ -607,7 +613,11 @@ def test_jobs_run_notebooks_side_by_side(root, monkeypatch, capsys):
     )
     assert out.splitlines()[0] == "hsr run: 5 notebooks, 2 at a time"
     assert "hsr-fig09 ... FAILED" in out and out.count(" ... ok (") == 4
-    assert all(c["env"]["HSR_FIGURE_DIR"] == str(gen / "figures") for c in inner.calls)
+    assert all(
+        c["env"]["HSR_FIGURE_DIR"]
+        == str(gen / ".hsr-staging" / f"{os.getpid()}-{c['name']}" / "figures")
+        for c in inner.calls
+    )
     log = json.loads((gen / "run-log.json").read_text())
     assert len(log["notebooks"]) == 5 and log["last_run"]["jobs"] == 2
     assert (gen / "hsr-fig09.failed.ipynb").is_file() and not list(gen.glob(".*"))
@@ -648,11 +658,13 @@ def test_real_execution(root, capsys, monkeypatch):
     assert rc == 0, err
     assert out.startswith("[1/1] ws-fig02 ... ok (")
     gen = root / "book" / "generated"
+    # written into the notebook's staging folder, moved into place when it finished
     seen = json.loads((gen / "figures" / "ws-fig02.json").read_text())
+    stage = gen / ".hsr-staging" / f"{os.getpid()}-ws-fig02"
     assert seen == {
-        "HSR_FIGURE_DIR": str(gen / "figures"),
-        "HSR_CLAIMS_DIR": str(gen / "claims"),
-        "HSR_DATA_DIR": str(gen / "data"),
+        "HSR_FIGURE_DIR": str(stage / "figures"),
+        "HSR_CLAIMS_DIR": str(stage / "claims"),
+        "HSR_DATA_DIR": str(stage / "data"),
         # the default of a plain papermill run too (one paths contract)
         "HSR_CACHE_DIR": str(root / "xdg" / "hsr"),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",

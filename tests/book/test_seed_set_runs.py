@@ -69,7 +69,7 @@ class FakeBatches:
         self.calls = []
         self.fail = set(fail)
 
-    def __call__(self, batch, root, out, env):
+    def __call__(self, batch, root, out, env, on_start=None):
         self.calls.append(
             {
                 "set": batch.seed_set,

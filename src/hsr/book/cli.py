@@ -165,9 +165,11 @@ def _parser() -> argparse.ArgumentParser:
         "  hsr run ws-fig02 'hsr-fig1*' --profile smoke\n"
         "  hsr run hsr-fig09 -p n_seeds 300 -p mean0 '[-2, -2]'\n"
         + _fill(
-            '\nValues are YAML: 3, 0.5, 1e-3, true, "text", [1.0, 2.0]. A notebook that fails '
-            "keeps its partial copy as <name>.failed.ipynb; the previous good copy is left "
-            "alone."
+            '\nValues are YAML: 3, 0.5, 1e-3, true, "text", [1.0, 2.0]. A notebook\'s executed '
+            "copy, figures, claims and data move into place together when it finished. A "
+            "notebook that fails keeps its partial copy as <name>.failed.ipynb; the previous "
+            "good copy and its files are left alone. Ctrl-C (or SIGTERM) stops the kernels and "
+            "the fresh seed sets' workers at once and leaves the unfinished pages as they were."
         ),
     )
     run.add_argument(

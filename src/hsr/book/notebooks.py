@@ -206,7 +206,8 @@ def check_value(default, value) -> tuple[bool, Any]:
     """Whether ``value`` may replace a parameter whose default is ``default``, and the value
     to inject (ints become floats where the default is a float).
 
-    bool takes only bool; int takes int (not bool); float takes int or float; str takes str;
+    bool takes only bool; int takes int (not bool) that fits numpy's 64-bit integers; float
+    takes int or float; str takes str;
     a list or tuple of numbers takes a non-empty list or tuple of numbers (its length is the
     notebook's to check: a grid may be longer or shorter, a 2-D mean is checked by
     ``hsr.SweepConfig``), any other list any list; a ``None`` default takes anything;
@@ -214,6 +215,8 @@ def check_value(default, value) -> tuple[bool, Any]:
 
     >>> check_value(0.5, 2), check_value(3, 3.5), check_value(False, 0)
     ((True, 2.0), (False, 3.5), (False, 0))
+    >>> check_value(3000, 10**20)
+    (False, 100000000000000000000)
     >>> check_value([-1.0, -1.0], [1, 2]), check_value([3, 10], [3, 10, 30])[0]
     ((True, [1.0, 2.0]), True)
     >>> check_value([0.5, 1.0], []), check_value([1, 2], ["a"])
@@ -223,8 +226,9 @@ def check_value(default, value) -> tuple[bool, Any]:
         return True, value
     if isinstance(default, bool):
         return isinstance(value, bool), value
-    if isinstance(default, int):
-        return isinstance(value, int) and not isinstance(value, bool), value
+    if isinstance(default, int):  # within numpy's 64-bit integers, which the notebooks use
+        is_int = isinstance(value, int) and not isinstance(value, bool)
+        return is_int and -(2**63) <= value <= 2**63 - 1, value
     if isinstance(default, float):
         return (True, float(value)) if _is_number(value) else (False, value)
     if isinstance(default, str):

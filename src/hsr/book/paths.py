@@ -6,14 +6,23 @@ gets the defaults below. The sweep cache is shared by both: :func:`cache_dir` is
 ``$XDG_CACHE_HOME/hsr``, else ``~/.cache/hsr``), so ``hsr run`` and ``papermill`` reuse the
 same cached sweeps unless ``--cache-dir`` says otherwise.
 
-============== ===================== ================================================
-variable       default (unset)       set by ``hsr run`` to
-============== ===================== ================================================
-HSR_FIGURE_DIR ``./figures``         ``book/generated/figures``
-HSR_CLAIMS_DIR ``./claims``          ``book/generated/claims``
-HSR_DATA_DIR   ``./data``            ``book/generated/data``
-HSR_CACHE_DIR  ``~/.cache/hsr``      (unchanged unless ``--cache-dir``)
-============== ===================== ================================================
+=============== ===================== ================================================
+variable        default (unset)       set by ``hsr run`` to
+=============== ===================== ================================================
+HSR_FIGURE_DIR  ``./figures``         ``<stage>/figures``, then ``book/generated/figures``
+HSR_CLAIMS_DIR  ``./claims``          ``<stage>/claims``, then ``book/generated/claims``
+HSR_DATA_DIR    ``./data``            ``<stage>/data``, then ``book/generated/data``
+HSR_CACHE_DIR   ``~/.cache/hsr``      (unchanged unless ``--cache-dir``)
+HSR_CONSOLE_LOG (warnings shown)      ``<stage>/console.log``, printed by the runner
+=============== ===================== ================================================
+
+A page's files change together or not at all: ``hsr run`` gives each notebook its own staging
+folder ``<stage>`` = ``book/generated/.hsr-staging/<pid>-<name>/`` and, when the notebook
+finished, moves its figures, claims and data files and then its executed copy into place under
+a lock on the output folder (:func:`hsr.book.run.commit_outputs`). A notebook that fails or is
+interrupted leaves the page as it was (a failed one keeps its partial copy as
+``<name>.failed.ipynb``). The runtime's warnings (e.g. a corrupt cache file recomputed) go to
+``$HSR_CONSOLE_LOG``, which the runner prints on its stderr: the console, not the page.
 
 The runs of the fresh seed sets (``hsr run --seed-sets``, :mod:`hsr.book.seed_sets`) get
 their own folders and ``HSR_SKIP_FIGURES=1``: :func:`hsr.book.plotting.save_figure` then

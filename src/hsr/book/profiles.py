@@ -140,9 +140,12 @@ def resolve_parameters(
             out[nb.name][key] = value
         else:
             shown = raw if raw is not None else show_value(value)
+            kind = type_name(value)
+            if kind == "int" == expected_kind(default):  # too large for the notebook's numpy
+                kind = "int beyond numpy's 64-bit integers, at most 2**63 - 1"
             errors.append(
                 f"parameter {key!r} of notebook {nb.name} expects {expected_kind(default)}, "
-                f"got {shown!r} ({type_name(value)}){source}"
+                f"got {shown!r} ({kind}){source}"
             )
 
     if profile is not None:

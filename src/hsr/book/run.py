@@ -1,4 +1,16 @@
-"""``hsr run``: execute notebooks with papermill into ``book/generated`` and keep a run log."""
+"""``hsr run``: execute notebooks with papermill into ``book/generated`` and keep a run log.
+
+Before any kernel starts: every parameter, the sweep cache folder (``--cache-dir`` or
+``$HSR_CACHE_DIR``) and the dask scheduler (``--scheduler`` or ``$HSR_SCHEDULER``: answering,
+with workers running this hsr code) are checked. Each notebook runs in its own kernel (one
+thread of this process drives each; ``--jobs N`` side by side) and writes into its own staging
+folder; when it finished, its figures, claims, data files and executed copy move into place
+together (:func:`commit_outputs`), so a page and its ledger rows never come from two runs.
+Ctrl-C or SIGTERM kills the kernels and the fresh seed sets' workers at once (each with its
+process group: its sweep's pool too), keeps what had finished and leaves the other pages as
+they were (and none of their fresh-set rows); a second Ctrl-C prints a line. The runtime's
+warnings go to this process's stderr, not the page (``$HSR_CONSOLE_LOG``).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +19,19 @@ import datetime as _dt
 import json
 import os
 import platform
+import queue
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from ..experiments.runtime.cluster import SCHEDULER_ENV
+from ..experiments.runtime.console import CONSOLE_ENV
 from ..experiments.runtime.files import atomic_write_text
-from ..experiments.runtime.parallel import SCHEDULER_ENV
 from .notebooks import (
     RUN_LOG,
     UsageError,
@@ -82,38 +98,45 @@ def tag_injected_parameters(path: Path) -> list[str]:
     return added
 
 
-def check_scheduler(address: str, timeout: float = 10.0) -> str:
-    """``address`` if a dask scheduler answers there with at least one worker, else a
-    :class:`UsageError` saying what is wrong (before any notebook starts)."""
+def check_scheduler(address: str, source: str = "--scheduler", timeout: float = 10.0) -> str:
+    """``address`` if a dask scheduler answers there (within about ``timeout`` seconds) with at
+    least one worker running this hsr code, else a :class:`UsageError` naming the address and
+    where it came from (``source``: ``--scheduler`` or ``$HSR_SCHEDULER``), before any notebook
+    starts."""
+    from ..experiments.runtime import cluster
+
     try:
-        from distributed import Client
-    except ImportError:
-        raise UsageError("--scheduler needs dask.distributed: pip install -e '.[dask]'") from None
-    try:
-        with Client(address, timeout=timeout, set_as_default=False) as client:
-            workers = len(client.scheduler_info().get("workers", {}))
-    except Exception as exc:  # OSError, TimeoutError, ValueError from a bad address ...
-        raise UsageError(
-            f"--scheduler {address}: no dask scheduler answers there ({exc})"
-        ) from None
-    if workers == 0:
-        raise UsageError(f"--scheduler {address}: the cluster has no workers")
+        ident = cluster.probe(address, source, timeout)
+        if int(ident.get("n_workers", len(ident.get("workers", {})))) == 0:
+            raise cluster.ClusterError(
+                f"{cluster.describe(address, source)}: the cluster has no workers"
+            )
+        client = cluster.connect(address, source, timeout)
+        try:
+            cluster.check_code(client, cluster.describe(address, source))
+            workers = len(client.scheduler_info(n_workers=-1).get("workers", {}))
+        finally:
+            cluster.close(client)
+    except cluster.ClusterError as exc:
+        raise UsageError(str(exc)) from None
     print(f"hsr run: sweeps and comparisons on the dask cluster at {address} ({workers} workers)")
     return address
 
 
-@contextlib.contextmanager
-def _environ(updates: dict[str, str]):
-    old = {k: os.environ.get(k) for k in updates}
-    os.environ.update(updates)
+def check_cache_dir(path: Path, source: str) -> Path:
+    """``path`` if the sweep cache can live there (a folder, made if missing, that takes a
+    file), else a :class:`UsageError` naming it and ``source`` (``--cache-dir``,
+    ``$HSR_CACHE_DIR`` or the default), before any kernel starts."""
+    path = Path(path)
     try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".hsr-probe-", dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise UsageError(f"{source} {path}: cannot hold the sweep cache ({why})") from None
+    return path
 
 
 def _git_commit(root: Path) -> tuple[str | None, bool | None]:
@@ -168,22 +191,27 @@ def write_json(path: Path, data) -> None:
     atomic_write_text(path, json.dumps(data, indent=1, default=str) + "\n")
 
 
-def _update_run_log(out: Path, root: Path, entries: dict, last_run: dict) -> Path:
+def _update_run_log(out: Path, root: Path, entries: dict, last_run: dict | None) -> Path:
+    """Merge ``entries`` (notebook -> its record) into ``<out>/run-log.json`` and set its
+    ``last_run`` (None: keep the one there), under the output folder's lock (two runs at once
+    lose neither's records)."""
     path = out / RUN_LOG
-    log: dict = {}
-    if path.is_file():
-        with contextlib.suppress(OSError, ValueError):
-            log = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(log, dict):
-            log = {}
-    notebooks = log.get("notebooks") if isinstance(log.get("notebooks"), dict) else {}
-    notebooks.update(entries)
-    log = {
-        "environment": _environment(root),
-        "last_run": last_run,
-        "notebooks": dict(sorted(notebooks.items(), key=lambda kv: natural_key(kv[0]))),
-    }
-    write_json(path, log)
+    environment = _environment(root)
+    with _locked(out):
+        log: dict = {}
+        if path.is_file():
+            with contextlib.suppress(OSError, ValueError):
+                log = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(log, dict):
+                log = {}
+        notebooks = log.get("notebooks") if isinstance(log.get("notebooks"), dict) else {}
+        notebooks.update(entries)
+        log = {
+            "environment": environment,
+            "last_run": last_run if last_run is not None else log.get("last_run"),
+            "notebooks": dict(sorted(notebooks.items(), key=lambda kv: natural_key(kv[0]))),
+        }
+        write_json(path, log)
     return path
 
 
@@ -219,6 +247,219 @@ def start_order(names: list[str], run_log: Path) -> list[str]:
     return sorted(names, key=lambda n: n.startswith(FIGURE_PREFIXES))
 
 
+#: a folder of the output directory where each notebook's outputs wait until they move into
+#: place together (one sub-folder per notebook of a run: ``<pid>-<name>``)
+STAGING = ".hsr-staging"
+
+
+class _Stopped(Exception):
+    """SIGTERM arrived: stop as for Ctrl-C, exit status 143."""
+
+
+@contextlib.contextmanager
+def _handlers(handlers: dict):
+    """Install signal ``handlers`` for the block (main thread only; elsewhere nothing)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {sig: signal.signal(sig, h) for sig, h in handlers.items()}
+    try:
+        yield
+    finally:
+        for sig, h in old.items():
+            signal.signal(sig, h)
+
+
+class _Signals:
+    """Ctrl-C and SIGTERM during a run: raised in the main thread (KeyboardInterrupt,
+    :class:`_Stopped`), except while a notebook's outputs move into place (:meth:`deferred`):
+    then raised right after, so a page is never half moved. Once stopping (:meth:`quiet`), a
+    further Ctrl-C prints one line, not a traceback."""
+
+    def __init__(self):
+        self.defer = 0
+        self.pending: BaseException | None = None
+        self.said = False
+
+    def raise_(self, signum, frame):
+        exc = _Stopped() if signum == signal.SIGTERM else KeyboardInterrupt()
+        if self.defer:
+            self.pending = self.pending or exc
+            return
+        raise exc
+
+    def say(self, signum, frame):
+        if not self.said:
+            self.said = True
+            print("hsr run: stopping the kernels, one moment", file=sys.stderr, flush=True)
+
+    def raising(self):
+        return _handlers({signal.SIGINT: self.raise_, signal.SIGTERM: self.raise_})
+
+    def quiet(self):
+        return _handlers({signal.SIGINT: self.say, signal.SIGTERM: self.say})
+
+    @contextlib.contextmanager
+    def deferred(self):
+        self.defer += 1
+        try:
+            yield
+        finally:
+            self.defer -= 1
+            if not self.defer and self.pending is not None:
+                exc, self.pending = self.pending, None
+                raise exc
+
+
+class Kernels:
+    """The kernels of one ``hsr run``, so that Ctrl-C or SIGTERM stops them at once: every
+    notebook gets its own kernel manager class (:meth:`manager_class`), which gives its kernel
+    the notebook's environment and records it here; :meth:`stop` kills every recorded kernel
+    with its process group (the kernel's sweep pool with it) and refuses new ones."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.running: dict[str, list] = {}
+        self.killed: set[int] = set()
+        self.stopping = False
+
+    def manager_class(self, name: str, env: dict[str, str]):
+        """A jupyter_client ``AsyncKernelManager`` subclass for notebook ``name``: its kernel
+        runs with ``env`` added to this process's environment."""
+        from jupyter_client.manager import AsyncKernelManager
+
+        kernels = self
+
+        class HsrKernelManager(AsyncKernelManager):
+            hsr_name = name
+            hsr_env = dict(env)
+
+            async def start_kernel(self, **kw):
+                with kernels.lock:
+                    if kernels.stopping:
+                        raise RuntimeError("hsr run is stopping: no new kernel")
+                    kernels.running.setdefault(name, []).append(self)
+                kw["env"] = {**os.environ, **(kw.get("env") or {}), **self.hsr_env}
+                await super().start_kernel(**kw)
+                if kernels.stopping:  # stopped while this one started
+                    kernels.kill(self)
+
+        return HsrKernelManager
+
+    def process(self, name: str, proc) -> None:
+        """Record ``proc`` (a ``subprocess.Popen`` started in a session of its own: a fresh
+        seed set's worker) under ``name``, so that :meth:`stop` kills it and what it started;
+        killed at once when the run is already stopping."""
+        with self.lock:
+            self.running.setdefault(name, []).append(proc)
+            stopping = self.stopping
+        if stopping:
+            self.kill(proc)
+
+    def done(self, name: str) -> None:
+        with self.lock:
+            self.running.pop(name, None)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopping = True
+            managers = [km for kms in self.running.values() for km in kms]
+        for km in managers:
+            self.kill(km)
+
+    def kill(self, km) -> None:
+        """SIGKILL the kernel of ``km`` and its process group (the kernel runs in a session of
+        its own, so the group is the kernel and what it started: a forkserver, sweep workers),
+        once (a pid is not signalled again after its process may have been reaped)."""
+        with self.lock:
+            if id(km) in self.killed:
+                return
+            self.killed.add(id(km))
+        if isinstance(km, subprocess.Popen):  # a seed set's worker, its own session
+            pid = pgid = km.pid if km.poll() is None else None
+        else:
+            prov = getattr(km, "provisioner", None)
+            pid, pgid = getattr(prov, "pid", None), getattr(prov, "pgid", None)
+        with contextlib.suppress(OSError):
+            if pgid and pgid != os.getpgrp():
+                os.killpg(pgid, signal.SIGKILL)
+            elif pid:
+                os.kill(pid, signal.SIGKILL)
+
+
+def _remove_stale_staging(out: Path) -> None:
+    """Staging folders of runs whose process is gone (killed with SIGKILL) are removed."""
+    base = out / STAGING
+    if not base.is_dir():
+        return
+    for d in base.iterdir():
+        pid = d.name.split("-", 1)[0]
+        alive = True
+        if pid.isdigit():
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                alive = False
+            except OSError:
+                pass
+        if not alive:
+            shutil.rmtree(d, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        base.rmdir()
+
+
+@contextlib.contextmanager
+def _locked(out: Path):
+    """Hold an exclusive ``flock`` on the output folder: one run at a time moves a notebook's
+    outputs into place (two runs of the same page at once leave one run's set, never a mix)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _staged_files(stage: Path) -> list[Path]:
+    """The outputs a notebook wrote, relative to its staging folder (figures, claims, data)."""
+    return sorted(
+        p.relative_to(stage)
+        for sub in ("figures", "claims", "data")
+        for p in (stage / sub).rglob("*")
+        if p.is_file() or p.is_symlink()
+    )
+
+
+def commit_outputs(stage: Path, out: Path, name: str) -> list[str]:
+    """Move notebook ``name``'s executed copy and outputs from ``stage`` into ``out``
+    together: under the output folder's lock, the figures, claims and data files first, then
+    ``<name>.ipynb`` (the page); a stale ``<name>.failed.ipynb`` goes. Returns the moved
+    files (relative paths)."""
+    files = _staged_files(stage)
+    with _locked(out):
+        for rel in files:
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / rel, out / rel)
+        os.replace(stage / f"{name}.ipynb", out / f"{name}.ipynb")
+        (out / f"{name}.failed.ipynb").unlink(missing_ok=True)
+    return [str(rel) for rel in files]
+
+
+def _print_console(stage: Path, name: str) -> None:
+    """The runtime's warnings the notebook sent to the console (``$HSR_CONSOLE_LOG``), on
+    this process's stderr, never on the page."""
+    log = stage / "console.log"
+    with contextlib.suppress(OSError):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                print(f"hsr run: {name}: {line}", file=sys.stderr, flush=True)
+
+
 def cmd_run(args) -> int:
     root = root_from(args.root)
     available = list_notebooks(root)
@@ -227,9 +468,21 @@ def cmd_run(args) -> int:
     profile = load_profile(root, args.profile)
     params = resolve_parameters(notebooks, profile, args.param, available)
     out = Path(args.output).expanduser().resolve() if args.output else generated_dir(root)
-    # the same sweep cache as a plain papermill run (hsr.book.paths), unless --cache-dir
-    cache = Path(args.cache_dir).expanduser().resolve() if args.cache_dir else cache_dir()
-    scheduler = check_scheduler(args.scheduler) if args.scheduler else None
+    # the same sweep cache as a plain papermill run (hsr.book.paths), unless --cache-dir;
+    # checked here, not in a kernel minutes later
+    if args.cache_dir:
+        cache, cache_source = Path(args.cache_dir).expanduser().resolve(), "--cache-dir"
+    else:
+        cache = cache_dir()
+        from_env = os.environ.get("HSR_CACHE_DIR")
+        cache_source = "$HSR_CACHE_DIR" if from_env else "the default sweep cache"
+    check_cache_dir(cache, cache_source)
+    if args.scheduler:
+        scheduler = check_scheduler(args.scheduler, "--scheduler")
+    elif os.environ.get(SCHEDULER_ENV):  # every notebook would use it: checked here too
+        scheduler = check_scheduler(os.environ[SCHEDULER_ENV], f"${SCHEDULER_ENV}")
+    else:
+        scheduler = None
     jobs_arg = getattr(args, "jobs", None)
     jobs_arg = 1 if jobs_arg is None else int(jobs_arg)
     if jobs_arg < 1:
@@ -256,65 +509,51 @@ def cmd_run(args) -> int:
             d.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise UsageError(f"cannot create the output directory {out}: {e}") from None
-    env = {
-        **notebook_environment(out, cache),
+    _remove_stale_staging(out)
+    base_env = {
         # the kernel's inline backend: figures are saved by the notebooks and also shown in
         # the executed notebook, which is the book page
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
     if scheduler:
-        env[SCHEDULER_ENV] = scheduler
+        base_env[SCHEDULER_ENV] = scheduler
     # the experiments batch many small matrices: a multithreaded BLAS only adds handoffs
     # (measured 25-35x slower on 2 cores for N=100, d_h=30); the user's setting wins
     for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         if var not in os.environ:
-            env[var] = "1"
+            base_env[var] = "1"
 
     entries: dict[str, dict] = {}
     failures: list[tuple[str, str]] = []
     start = time.perf_counter()
     total = len(notebooks) + len(batches)
     jobs = min(jobs_arg, total)
-    interrupted = False
     clear_rows(out, [nb.name for nb in notebooks])  # the fresh sets' rows come from this run
+    kernels = Kernels()
+    started = [0]
+    print_lock = threading.Lock()
 
-    # set by a worker the moment a notebook fails without --keep-going: the pool's threads take
-    # the next item as soon as theirs ends, before the main thread can cancel it
-    stop = threading.Event()
+    def stage_of(nb) -> Path:
+        return out / STAGING / f"{os.getpid()}-{nb.name}"
 
-    def run_seed_set(batch: SeedSetBatch) -> tuple[None, float] | None:
-        if stop.is_set():
-            return None  # not started
-        seconds = run_batch(batch, root, out, seed_set_environment(out, batch.seed_set, cache))
-        if not args.keep_going and any(not e["ok"] for e in batch.entries.values()):
-            stop.set()
-        return None, seconds
-
-    def finish_seed_set(i, batch: SeedSetBatch, seconds: float) -> bool:
-        """Record one finished seed set; False when the run should stop."""
-        bad = {n: e["problem"] for n, e in batch.entries.items() if not e["ok"]}
-        head = f"[{i}/{total}] {batch.name} ({len(batch.names)} notebooks) ... " if jobs > 1 else ""
-        print(f"{head}{f'{len(bad)} FAILED' if bad else 'ok'} ({seconds:.1f} s)")
-        for n, problem in bad.items():
-            where = "in " + problem if problem.startswith("cell") else problem
-            print(f"hsr run: notebook {n} failed on {batch.name} {where}", file=sys.stderr)
-            failures.append((f"{n} ({batch.name})", problem))
-        sys.stdout.flush()
-        sys.stderr.flush()
-        return not bad or bool(args.keep_going)
-
-    def execute(nb) -> tuple[str | None, float] | None:
-        """Run one notebook into ``<out>/.<name>.running.ipynb``: (problem or None, seconds);
-        None when an earlier failure stopped the run before it started."""
-        if stop.is_set():
-            return None
-        tmp = out / f".{nb.name}.running.ipynb"
+    def execute(nb) -> tuple[str | None, float]:
+        """Run one notebook into its staging folder, every output there too (the kernel's
+        ``HSR_*`` folders): (problem or None, seconds)."""
+        stage = stage_of(nb)
+        shutil.rmtree(stage, ignore_errors=True)
+        for sub in ("figures", "claims", "data"):
+            (stage / sub).mkdir(parents=True, exist_ok=True)
+        env = {
+            **notebook_environment(stage, cache),
+            CONSOLE_ENV: str(stage / "console.log"),
+            **base_env,
+        }
         t0 = time.perf_counter()
         problem = None
         try:
             papermill.execute_notebook(
                 str(nb.path),
-                str(tmp),
+                str(stage / f"{nb.name}.ipynb"),
                 parameters=params[nb.name],
                 kernel_name="python3",
                 language="python",
@@ -324,133 +563,202 @@ def cmd_run(args) -> int:
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
+                # the kernel gets this notebook's environment and can be stopped by this run
+                kernel_manager_class=kernels.manager_class(nb.name, env),
             )
         except papermill.PapermillExecutionError as e:
             cell = e.exec_count if e.exec_count is not None else e.cell_index
             problem = f"cell {cell} ({e.ename}: {_first_line(e.evalue)})"
         except Exception as e:  # noqa: BLE001 - kernel died, timeout, bad notebook...
             problem = f"({type(e).__name__}: {_first_line(e)})"
-        if problem is not None and not args.keep_going:
-            stop.set()
+        finally:
+            kernels.done(nb.name)
         return problem, time.perf_counter() - t0
 
+    def run_seed_set(batch: SeedSetBatch) -> tuple[None, float]:
+        """Run one fresh seed set's batch in its worker process (killed with the kernels on
+        Ctrl-C or SIGTERM): (None, seconds); its notebooks' outcomes in ``batch.entries``."""
+        env = {**base_env, **seed_set_environment(out, batch.seed_set, cache)}
+        t0 = time.perf_counter()
+        try:
+            seconds = run_batch(
+                batch, root, out, env, on_start=lambda p: kernels.process(batch.name, p)
+            )
+        except Exception as e:  # noqa: BLE001 - the worker could not start, ...: its notebooks failed
+            seconds = time.perf_counter() - t0
+            for n in batch.names:
+                if n not in batch.entries:
+                    problem = f"({type(e).__name__}: {_first_line(e)})"
+                    batch.entries[n] = {"seconds": 0.0, "ok": False, "problem": problem}
+        finally:
+            kernels.done(batch.name)
+        return None, seconds
+
+    def finish_seed_set(i, batch: SeedSetBatch, seconds: float) -> bool:
+        """Record one finished seed set; False when the run should stop."""
+        bad = {n: e["problem"] for n, e in batch.entries.items() if not e["ok"]}
+        head = f"[{i}/{total}] {batch.name} ({len(batch.names)} notebooks) ... " if jobs > 1 else ""
+        with print_lock:
+            print(f"{head}{f'{len(bad)} FAILED' if bad else 'ok'} ({seconds:.1f} s)")
+        for n, problem in bad.items():
+            where = "in " + problem if problem.startswith("cell") else problem
+            print(f"hsr run: notebook {n} failed on {batch.name} {where}", file=sys.stderr)
+            failures.append((f"{n} ({batch.name})", problem))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return not bad or bool(args.keep_going)
+
     def finish(i, nb, problem, seconds) -> bool:
-        """Record one finished notebook; False when the run should stop."""
-        final = out / f"{nb.name}.ipynb"
+        """Record one finished notebook: its outputs move into place together, or (failed)
+        none of them do; False when the run should stop."""
+        if isinstance(nb, SeedSetBatch):
+            return finish_seed_set(i, nb, seconds)
+        stage = stage_of(nb)
         failed = out / f"{nb.name}.failed.ipynb"
-        tmp = out / f".{nb.name}.running.ipynb"
-        entries[nb.name] = {
+        head = f"[{i}/{total}] {nb.name} ... " if jobs > 1 else ""
+        entry = {
             "profile": profile.name,
             "parameters": params[nb.name],
             "seconds": round(seconds, 2),
             "ok": problem is None,
             "finished": now_iso(),
         }
-        head = f"[{i}/{total}] {nb.name} ... " if jobs > 1 else ""
-        if problem is None:
-            # the profile's values show on the page the way the parameters cell does
-            tag_injected_parameters(tmp)
-            os.replace(tmp, final)
-            failed.unlink(missing_ok=True)
-            print(f"{head}ok ({seconds:.1f} s)", flush=True)
-            return True
-        print(f"{head}FAILED ({seconds:.1f} s)", flush=True)
-        where = "in " + problem if problem.startswith("cell") else problem
-        print(f"hsr run: notebook {nb.name} failed {where}", file=sys.stderr)
-        if tmp.exists():
-            os.replace(tmp, failed)
-            print(f"  the partial notebook is {_rel(failed)}", file=sys.stderr)
-        sys.stderr.flush()
-        failures.append((nb.name, problem))
-        return bool(args.keep_going)
+        try:
+            if problem is None:
+                # the profile's values show on the page the way the parameters cell does
+                tag_injected_parameters(stage / f"{nb.name}.ipynb")
+                commit_outputs(stage, out, nb.name)
+                entries[nb.name] = entry
+                with print_lock:
+                    print(f"{head}ok ({seconds:.1f} s)", flush=True)
+                _print_console(stage, nb.name)
+                return True
+            entries[nb.name] = entry
+            with print_lock:
+                print(f"{head}FAILED ({seconds:.1f} s)", flush=True)
+            _print_console(stage, nb.name)
+            where = "in " + problem if problem.startswith("cell") else problem
+            print(f"hsr run: notebook {nb.name} failed {where}", file=sys.stderr)
+            partial = stage / f"{nb.name}.ipynb"
+            if partial.exists():  # the page and its outputs stay as they were
+                with _locked(out):
+                    os.replace(partial, failed)
+                print(f"  the partial notebook is {_rel(failed)}", file=sys.stderr)
+            sys.stderr.flush()
+            failures.append((nb.name, problem))
+            return bool(args.keep_going)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                _update_run_log(out, root, {nb.name: entry}, None)
 
-    try:
-        with _environ(env):
+    by_name = {nb.name: nb for nb in notebooks}
+    if jobs > 1:  # slowest first, the fresh seed sets among them
+        order = start_order([nb.name for nb in notebooks], out / RUN_LOG)
+        items = merge_order(order, batches, out / RUN_LOG, by_name)
+    else:  # the notebooks in the order given, then the fresh seed sets
+        items = [*notebooks, *batches]
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for item in items:
+        todo.put(item)
+    results: queue.SimpleQueue = queue.SimpleQueue()
+
+    def worker() -> None:
+        """Take notebooks (and seed sets) until none is left or the run stops; each result
+        to ``results``. The next one is taken only once the main thread recorded this one, so
+        a failure without --keep-going stops the run before another starts."""
+        while not kernels.stopping:
+            try:
+                nb = todo.get_nowait()
+            except queue.Empty:
+                return
+            is_batch = isinstance(nb, SeedSetBatch)
             if jobs == 1:
-                for i, nb in enumerate(notebooks, 1):
-                    print(f"[{i}/{total}] {nb.name} ... ", end="", flush=True)
-                    try:
-                        problem, seconds = execute(nb)
-                    except KeyboardInterrupt:
-                        print("interrupted", flush=True)
-                        (out / f".{nb.name}.running.ipynb").unlink(missing_ok=True)
-                        interrupted = True
+                what = f"{nb.name} ({len(nb.names)} notebooks)" if is_batch else nb.name
+                with print_lock:
+                    started[0] += 1
+                    print(f"[{started[0]}/{total}] {what} ... ", end="", flush=True)
+            decided = threading.Event()  # the next notebook starts once this one is recorded
+            results.put((nb, *(run_seed_set(nb) if is_batch else execute(nb)), decided))
+            while not decided.wait(0.2):
+                if kernels.stopping:
+                    return
+
+    interrupted = 0
+    signals = _Signals()
+    threads = [
+        threading.Thread(target=worker, name=f"hsr-run-{i}", daemon=True) for i in range(jobs)
+    ]
+    if jobs > 1:
+        # notebooks side by side: each kernel is its own process; two asking for the same
+        # sweep compute it once (the cache entry's lock)
+        sets = f" and {len(batches)} fresh seed set{'s' * (len(batches) > 1)}"
+        sets = sets if batches else ""
+        print(f"hsr run: {len(notebooks)} notebooks{sets}, {jobs} at a time", flush=True)
+    try:
+        with signals.raising():
+            for t in threads:
+                t.start()
+            done_count = 0
+            while done_count < total:
+                try:
+                    nb, problem, seconds, decided = results.get(timeout=0.2)
+                except queue.Empty:
+                    if not any(t.is_alive() for t in threads) and results.empty():
                         break
-                    if not finish(i, nb, problem, seconds):
-                        break
-                else:
-                    for i, batch in enumerate(batches, len(notebooks) + 1):
+                    continue
+                done_count += 1
+                with signals.deferred():  # a page moves into place whole
+                    go_on = finish(done_count, nb, problem, seconds)
+                stop_now = not go_on and not kernels.stopping
+                if stop_now:  # before this worker may take the next one
+                    kernels.stopping = True
+                decided.set()
+                if stop_now:
+                    # no new notebook starts; the running ones finish and are kept
+                    running = sum(t.is_alive() for t in threads) - 1
+                    if running > 0:
                         print(
-                            f"[{i}/{total}] {batch.name} ({len(batch.names)} notebooks) ... ",
-                            end="",
+                            f"hsr run: waiting for the {running} running notebook(s) "
+                            "(Ctrl-C stops them)",
+                            file=sys.stderr,
                             flush=True,
                         )
-                        try:
-                            seconds = run_seed_set(batch)[1]
-                        except KeyboardInterrupt:
-                            print("interrupted", flush=True)
-                            interrupted = True
-                            break
-                        if not finish_seed_set(i, batch, seconds):
-                            break
-            else:
-                # notebooks side by side: each kernel is its own process; two asking for the
-                # same sweep compute it once (the cache entry's lock)
-                sets = f" and {len(batches)} fresh seed set{'s' * (len(batches) > 1)}"
-                sets = sets if batches else ""
-                print(f"hsr run: {len(notebooks)} notebooks{sets}, {jobs} at a time", flush=True)
-                pool = ThreadPoolExecutor(max_workers=jobs)
-                order = start_order([nb.name for nb in notebooks], out / RUN_LOG)
-                by_name = {nb.name: nb for nb in notebooks}
-                futures = {}
-                for item in merge_order(order, batches, out / RUN_LOG, by_name):
-                    run = run_seed_set if isinstance(item, SeedSetBatch) else execute
-                    futures[pool.submit(run, item)] = item
-                done_count = 0
-                try:
-                    for fut in as_completed(futures):
-                        nb = futures[fut]
-                        if fut.result() is None:
-                            continue  # not started: an earlier notebook failed
-                        done_count += 1
-                        if isinstance(nb, SeedSetBatch):
-                            if not finish_seed_set(done_count, nb, fut.result()[1]):
-                                for f in futures:
-                                    f.cancel()
-                                break
-                        elif not finish(done_count, nb, *fut.result()):
-                            for f in futures:
-                                f.cancel()
-                            break
-                except KeyboardInterrupt:
-                    print("interrupted: waiting for the running notebooks", flush=True)
-                    interrupted = True
-                    for f in futures:
-                        f.cancel()
-                finally:
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    for nb in notebooks:
-                        if nb.name not in entries:
-                            (out / f".{nb.name}.running.ipynb").unlink(missing_ok=True)
+    except (KeyboardInterrupt, _Stopped) as exc:
+        interrupted = 143 if isinstance(exc, _Stopped) else 130
+        with signals.quiet():
+            _stop(kernels, threads, results, finish, jobs)
     finally:
-        elapsed = time.perf_counter() - start
-        if entries:
-            last_run = {
-                "profile": profile.name,
-                "names": [nb.name for nb in notebooks],
-                "overrides": {k: v for k, v in (args.param or [])},
-                "jobs": jobs,
-                "total_seconds": round(elapsed, 2),
-                "failed": [n for n, _ in failures],
-                "finished": now_iso(),
-            }
-            _update_run_log(out, root, entries, last_run)
-        if entries or any(b.entries for b in batches):
-            update_run_log(out / RUN_LOG, n_sets, batches, notebooks)
+        with signals.quiet():
+            for nb in notebooks:
+                shutil.rmtree(stage_of(nb), ignore_errors=True)
+            with contextlib.suppress(OSError):
+                (out / STAGING).rmdir()
+            # a page's fresh-set rows come from the run of its page: none beside a page this
+            # run did not replace (failed, interrupted, not started)
+            with contextlib.suppress(OSError), _locked(out):
+                clear_rows(out, [nb.name for nb in notebooks if nb.name not in entries
+                                 or not entries[nb.name]["ok"]])  # fmt: skip
+            elapsed = time.perf_counter() - start
+            if entries:
+                last_run = {
+                    "profile": profile.name,
+                    "names": [nb.name for nb in notebooks],
+                    "overrides": {k: v for k, v in (args.param or [])},
+                    "jobs": jobs,
+                    "total_seconds": round(elapsed, 2),
+                    "failed": [n for n, _ in failures],
+                    "finished": now_iso(),
+                }
+                _update_run_log(out, root, {}, last_run)
+            if entries or any(b.entries for b in batches):
+                with _locked(out):
+                    update_run_log(out / RUN_LOG, n_sets, batches, notebooks)
 
     if interrupted:
-        print("hsr run: interrupted", file=sys.stderr)
-        return 130
+        what = "stopped (SIGTERM)" if interrupted == 143 else "interrupted"
+        print(f"hsr run: {what}; the pages not finished are as they were", file=sys.stderr)
+        return interrupted
     ok = sum(e["ok"] for e in entries.values())
     runs = len(notebooks) + sum(len(b.names) for b in batches)
     if failures:
@@ -467,3 +775,31 @@ def cmd_run(args) -> int:
     sets = f" (and {fresh} runs on {len(batches)} fresh seed sets)" if batches else ""
     print(f"hsr run: {ok} notebook{'s' * (ok != 1)} ok{sets} in {elapsed:.1f} s -> {_rel(out)}")
     return 0
+
+
+def _stop(kernels: Kernels, threads, results, finish, jobs: int, grace: float = 30.0) -> None:
+    """After Ctrl-C or SIGTERM: kill every kernel of the run (and what each started), wait up
+    to ``grace`` seconds for the threads, keep the notebooks that had finished, discard the
+    rest (their staging folders; the pages stay as they were). Called with the signals
+    quiet (a second Ctrl-C prints a line, not a traceback)."""
+    print(
+        ("interrupted" if jobs == 1 else "hsr run: interrupted") + ": stopping the kernels",
+        flush=True,
+    )
+    end = time.monotonic() + grace
+    while any(t.is_alive() for t in threads) and time.monotonic() < end:
+        kernels.stop()  # again: a kernel may have been starting
+        for t in threads:
+            t.join(timeout=0.2)
+    n = 0
+    while True:
+        try:
+            nb, problem, seconds, _ = results.get_nowait()
+        except queue.Empty:
+            break
+        n += 1
+        if isinstance(nb, SeedSetBatch):  # kept only if it finished before the interrupt
+            if nb.entries and all(e["ok"] for e in nb.entries.values()):
+                finish(n, nb, problem, seconds)
+        elif problem is None:  # finished before the interrupt: kept
+            finish(n, nb, problem, seconds)

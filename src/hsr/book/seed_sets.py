@@ -18,7 +18,9 @@ records rows and draws anything. The ones that record rows without one are liste
                                              published; figures are not even written
 
 A run of notebook X removes X's rows of every seed set first, so the rows of the fresh sets
-always come from the same run (and parameters) as X's main row, and a failure leaves none.
+always come from the same run (and parameters) as X's main row, and a failure leaves none; a
+run whose page X failed, was interrupted or did not start removes X's fresh-set rows at its
+end too (the page stays as it was: its rows must not come from another run).
 
 **How they run, and why not with papermill.** The verdict needs the notebook's computation,
 not its page. Measured on the 2-core machine (benchmarks/RESULTS.md), a papermill run pays
@@ -216,11 +218,15 @@ def clear_rows(out: Path, names) -> None:
                 (d / f"{n}.json").unlink(missing_ok=True)
 
 
-def run_batch(batch: SeedSetBatch, root: Path, out: Path, env: dict[str, str]) -> float:
+def run_batch(
+    batch: SeedSetBatch, root: Path, out: Path, env: dict[str, str], on_start=None
+) -> float:
     """Run ``batch`` in a worker process (``python -m hsr.book.seed_sets``) with the
     environment ``env`` (the run's, plus :func:`seed_set_environment`); fills
     ``batch.entries`` (per notebook: seconds, cpu_seconds, ok, problem) and returns the
-    batch's seconds."""
+    batch's seconds. The worker runs in a session of its own (a terminal's Ctrl-C is the
+    caller's to act on); ``on_start(proc)`` is called with its ``subprocess.Popen`` (``hsr
+    run`` kills it, and the sweep pool it started, on Ctrl-C or SIGTERM)."""
     folder = Path(out) / SEED_SETS / str(batch.seed_set)
     folder.mkdir(parents=True, exist_ok=True)
     spec = folder / ".batch.json"
@@ -241,19 +247,23 @@ def run_batch(batch: SeedSetBatch, root: Path, out: Path, env: dict[str, str]) -
         ),
     )
     t0 = time.perf_counter()
-    proc = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "hsr.book.seed_sets", str(spec)],
         cwd=str(Path(root) / "notebooks"),
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
+    if on_start is not None:
+        on_start(proc)
+    _, stderr = proc.communicate()
     seconds = time.perf_counter() - t0
     done = {}
     with contextlib.suppress(OSError, ValueError):
         done = json.loads(result.read_text(encoding="utf-8"))
-    why = (proc.stderr or "").strip().splitlines()
+    why = (stderr or "").strip().splitlines()
     for n in batch.names:
         batch.entries[n] = done.get(n) or {
             "seconds": 0.0,
@@ -471,6 +481,22 @@ def _live_descendants_cpu() -> float:
     return ticks / os.sysconf("SC_CLK_TCK") if ticks else 0.0
 
 
+def _end_with_parent(interval: float = 1.0) -> None:
+    """End this worker when the ``hsr run`` that started it is gone, however it died
+    (SIGKILL included): the worker runs in a session of its own, so nothing else would stop
+    it; its sweep pool's workers end with it (:mod:`hsr.experiments.runtime.parallel`)."""
+    import threading
+
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="hsr-parent-watch", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     """The worker: ``python -m hsr.book.seed_sets SPEC`` runs the notebooks a batch's SPEC (a
     JSON file written by :func:`run_batch`) lists, in this process, one after the other; after
@@ -490,4 +516,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    _end_with_parent()
     raise SystemExit(main())

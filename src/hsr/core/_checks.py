@@ -19,6 +19,7 @@ import numbers
 import numpy as np
 
 __all__ = [
+    "INT64_MAX",
     "positive",
     "integer_at_least",
     "fraction",
@@ -29,7 +30,12 @@ __all__ = [
     "same_length",
     "binary_labels",
     "positive_values",
+    "network",
 ]
+
+#: the largest integer numpy's 64-bit integers hold: counts, seeds and iterations above it
+#: cannot become arrays (a numpy TypeError or OverflowError deep inside otherwise)
+INT64_MAX = 2**63 - 1
 
 
 def _is_real(value) -> bool:
@@ -37,22 +43,27 @@ def _is_real(value) -> bool:
 
 
 def positive(name: str, value, *, integer: bool = False, allow_zero: bool = False):
-    """``value`` if it is a finite positive number (an integer when ``integer``; zero allowed
-    when ``allow_zero``), else a ValueError naming ``name``."""
+    """``value`` if it is a finite positive number (an integer when ``integer``, at most
+    :data:`INT64_MAX`; zero allowed when ``allow_zero``), else a ValueError naming ``name``."""
     kind = "integer" if integer else "number"
     sign = "non-negative" if allow_zero else "positive"
     ok_type = isinstance(value, numbers.Integral) if integer else _is_real(value)
-    if isinstance(value, bool) or not ok_type or not np.isfinite(value):
+    if isinstance(value, bool) or not ok_type:
         raise ValueError(f"{name} must be a {sign} {kind}, got {value!r}")
-    if value < 0 or (value == 0 and not allow_zero):
+    if integer and value > INT64_MAX:
+        raise ValueError(f"{name} must be a {sign} integer at most 2**63 - 1, got {value!r}")
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         raise ValueError(f"{name} must be a {sign} {kind}, got {value!r}")
     return value
 
 
 def integer_at_least(name: str, value, minimum: int) -> int:
-    """``value`` as an int if it is an integer (not a bool) at least ``minimum``."""
+    """``value`` as an int if it is an integer (not a bool) at least ``minimum`` and at most
+    :data:`INT64_MAX`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    if value > INT64_MAX:
+        raise ValueError(f"{name} must be an integer at most 2**63 - 1, got {value!r}")
     return int(value)
 
 
@@ -85,9 +96,12 @@ def real_array(name: str, value) -> np.ndarray:
         raise ValueError(f"{name} must be an array of real numbers ({exc})") from None
 
 
-def finite_vector(name: str, value, min_len: int = 0) -> np.ndarray:
-    """``value`` as a finite 1-D float array with at least ``min_len`` entries."""
+def finite_vector(name: str, value, min_len: int = 0, length: int | None = None) -> np.ndarray:
+    """``value`` as a finite 1-D float array with at least ``min_len`` entries (exactly
+    ``length`` when given)."""
     a = real_array(name, value)
+    if length is not None and a.shape != (length,):
+        raise ValueError(f"{name} must be {length} finite numbers, got {value!r}")
     if a.ndim != 1 or a.size < min_len:
         raise ValueError(f"{name} must be 1-D with at least {min_len} entries, got shape {a.shape}")
     if not np.all(np.isfinite(a)):
@@ -120,3 +134,16 @@ def positive_values(name: str, values, *, integer: bool = False, minimum: float 
             raise ValueError(f"{name} must hold {what}, got {v!r}")
         out.append(int(v) if integer else float(v))
     return out
+
+
+def network(name: str, value):
+    """``value`` if it is an :class:`hsr.Net` (the network a closed form is evaluated for),
+    else a ValueError naming ``name`` (not an AttributeError from deep inside)."""
+    from .model import Net  # the model imports nothing of this module: no cycle at run time
+
+    if not isinstance(value, Net):
+        raise ValueError(
+            f"{name} must be an hsr.Net (e.g. hsr.Net(2, 3, 'sigmoid')), "
+            f"got {type(value).__name__} {value!r}"[:200]
+        )
+    return value

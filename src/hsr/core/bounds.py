@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import network
 from .blas import product_work, serial_blas
 from .model import Forward, Net
 from .traces import trace_from_forward, trace_squared_from_forward
@@ -106,6 +107,7 @@ def ws_bounds(
     net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, method: str = "auto"
 ) -> WSBounds:
     """All four WS bounds with m and s; fields are floats, or ``(B,)`` for a batch."""
+    network("net", net)
     with serial_blas(product_work(net, theta, X, method)):  # hsr.core.blas
         fw = net.forward(theta, X, y)
         b = bounds_from_forward(fw, method)

@@ -61,6 +61,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import network
 from .blas import product_work, serial_blas
 from .bounds import moments
 from .hessian import assemble_hessian
@@ -289,6 +290,7 @@ def grad_trace_hessian(
     ``engine``: ``"auto"`` (default: the faster engine, numba where it is installed, else
     numpy), ``"numpy"`` (the reference) or ``"numba"``: see :func:`resolve_engine`.
     """
+    network("net", net)
     G = _compiled("trace", net, theta, X, y, "auto", engine)
     if G is not None:
         return G
@@ -312,6 +314,7 @@ def grad_trace_hessian_squared(
     ``engine``: ``"auto"`` (default: the faster engine, numba where it is installed, else
     numpy), ``"numpy"`` (the reference) or ``"numba"``: see :func:`resolve_engine`.
     """
+    network("net", net)
     G = _compiled("trace_squared", net, theta, X, y, method, engine)
     if G is not None:
         return G
@@ -357,6 +360,7 @@ def ws_gradient_terms(
     net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, method: str = "auto"
 ) -> WSGradient:
     """grad lambda_WS with its mean and spread terms (HSR Theorem 1, Fig. 6)."""
+    network("net", net)
     _check_method(method)
     with serial_blas(product_work(net, theta, X, method)):
         fw = net.forward(theta, X, y)
@@ -380,6 +384,7 @@ def grad_ws_upper_bound(
     mid-sized matrix products on one BLAS thread (:mod:`hsr.core.blas`), so it keeps its
     speed beside other work.
     """
+    network("net", net)
     G = _compiled("ws_upper", net, theta, X, y, method, engine)
     if G is not None:
         return G
@@ -396,6 +401,7 @@ def ws_gradient_per_sample(
     :func:`grad_ws_upper_bound`. Every term carries a factor e_i or s_i = |e_i|(1 - |e_i|),
     so a contribution vanishes as e_i -> 0 (HSR Proposition 1, Fig. 4).
     """
+    network("net", net)
     _check_method(method)
     with serial_blas(product_work(net, theta, X, method)):
         fw = net.forward(theta, X, y)
@@ -440,6 +446,7 @@ def hutchinson_quadratic(
     gradients. Shapes: theta ``(n,)`` with v ``(n,)``, or theta ``(B, n)`` with v ``(B, n)``;
     returns ``(q, grad q)`` of shapes ``()``/``(B,)`` and ``(n,)``/``(B, n)``.
     """
+    network("net", net)
     fw = net.forward(theta, X, y)
     v = np.asarray(v, dtype=float)
     want = (fw.A.shape[0], net.n_params)

@@ -27,6 +27,7 @@ import warnings
 
 import numpy as np
 
+from ._checks import network
 from .blas import product_work, serial_blas
 from .model import Forward, Net
 
@@ -65,6 +66,7 @@ def assemble_hessian(fw: Forward) -> np.ndarray:
 
 def hessian(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Exact Hessian of L in theta: shape ``(n, n)`` or ``(B, n, n)``."""
+    network("net", net)
     with serial_blas(product_work(net, theta, X, "assembled")):  # hsr.core.blas
         fw = net.forward(theta, X, y)
         return fw.out(assemble_hessian(fw))
@@ -75,6 +77,7 @@ def hessian_spectrum(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) 
 
     Shape ``(n,)`` or ``(B, n)``; ``[..., -1]`` is lambda_max and ``[..., 0]`` lambda_min.
     """
+    network("net", net)
     with serial_blas(product_work(net, theta, X, "assembled")):  # hsr.core.blas
         fw = net.forward(theta, X, y)
         return fw.out(np.linalg.eigvalsh(assemble_hessian(fw)))
@@ -154,6 +157,7 @@ def hessian_vector_product(
     >>> HV.shape, bool(np.allclose(HV, hessian(net, theta, X, y) @ V))
     ((13, 2), True)
     """
+    network("net", net)
     fw = net.forward(theta, X, y)
     V3, many = _check_vectors(fw, V)
     HV = _hvp_from_forward(fw, V3)
@@ -257,6 +261,7 @@ def lambda_max(
     ``maxiter`` caps the products per power iteration (a RuntimeWarning if reached) and
     the Lanczos iterations; ``seed`` fixes the random start vectors.
     """
+    network("net", net)
     _check_lambda_max_args(method, tol, maxiter)
     if method == "eigvalsh":
         return hessian_spectrum(net, theta, X, y)[..., -1]

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
+from ._checks import network
 from .activations import check_activation, evaluate
 
 __all__ = ["Net", "Forward", "loss", "grad_loss", "predict_proba"]
@@ -293,12 +294,14 @@ def loss(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarra
     >>> float(loss(net, np.zeros(4), np.array([[1.0]]), np.array([1.0])))  # log 2
     0.6931471805599453
     """
+    network("net", net)
     fw = net.forward(theta, X, y)
     return fw.out(fw.per_sample_loss().mean(axis=1))
 
 
 def grad_loss(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``grad L = (1/N) sum_i e_i g_i``: shape ``(n,)`` or ``(B, n)``."""
+    network("net", net)
     fw = net.forward(theta, X, y)
     return fw.out(fw.backprop(adj_z=fw.e / fw.N))
 
@@ -311,6 +314,7 @@ def predict_proba(net: Net, theta: np.ndarray, X: np.ndarray) -> np.ndarray:
     >>> predict_proba(net, np.array([0.0, 1.0, 0.0, 2.0]), np.array([[-1.0], [0.0], [1.0]]))
     array([0.11920292, 0.5       , 0.88079708])
     """
+    network("net", net)
     theta = net.check_theta(theta)
     X, y = net.check_data(X, np.zeros(np.shape(X)[0] if np.ndim(X) else 0))
     fw = Forward.compute(net, theta, X, y)

@@ -61,6 +61,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import erf
 
+from ._checks import network
 from .bounds import moments
 from .model import Forward, Net
 
@@ -329,8 +330,7 @@ def norm_bounds(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> No
     >>> round(float(b.trace_thm3), 6), bool(b.trace_squared_prop7 >= b.trace_squared_upper)
     (2.020696, True)
     """
-    if not isinstance(net, Net):
-        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
+    network("net", net)
     fw = net.forward(theta, X, y)
     b = norm_bounds_from_forward(fw)
     fields = {k: (v if k in ("n", "kappa") else fw.out(v)) for k, v in vars(b).items()}
@@ -366,8 +366,7 @@ def aligned_network(net: Net, scale, direction) -> np.ndarray:
     -------
     ndarray, shape (n,) for a float scale, (S, n) for an array
     """
-    if not isinstance(net, Net):
-        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
+    network("net", net)
     sc = np.asarray(scale, dtype=float)
     if sc.ndim > 1 or not np.all(np.isfinite(sc)):
         raise ValueError(f"scale must be a finite number or 1-D array, got {scale!r}")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._checks import network
 from .bounds import ws_upper_bound
 from .model import Net, loss
 
@@ -80,6 +81,7 @@ def numerical_loss_hessian(
     net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray, eps: float = 1e-4
 ) -> np.ndarray:
     """Finite-difference Hessian of the mean cross-entropy loss: shape (n, n) (WS Fig. 8)."""
+    network("net", net)
     theta = net.check_theta(theta, allow_batch=False)
     X, y = net.check_data(X, y)
     return numerical_hessian(lambda t: loss(net, t, X, y), theta, eps, vectorized=True)
@@ -105,6 +107,7 @@ def numerical_grad_ws_upper_bound(
 
     ``method``: how each lambda_WS evaluates tr(H^2) (see :func:`hsr.trace_hessian_squared`).
     """
+    network("net", net)
     theta = net.check_theta(theta, allow_batch=False)
     X, y = net.check_data(X, y)
     return numerical_gradient(

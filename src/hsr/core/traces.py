@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._checks import network
 from .blas import product_work, serial_blas
 from .hessian import assemble_hessian
 from .model import Forward, Net
@@ -162,6 +163,7 @@ def choose_trace_squared_method(N: int, net: Net, B: int = 1) -> str:
     >>> choose_trace_squared_method(1000, Net(100, 1))  # the N^2 d and N^2 terms count
     'assembled'
     """
+    network("net", net)
     cost = trace_squared_costs(N, net, B)
     return "pairwise" if cost["pairwise"] <= cost["assembled"] else "assembled"
 
@@ -195,6 +197,7 @@ def trace_hessian(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray):
     >>> bool(np.isclose(trace_hessian(net, th, X, y), np.trace(hessian(net, th, X, y))))
     True
     """
+    network("net", net)
     fw = net.forward(theta, X, y)
     return fw.out(trace_from_forward(fw))
 
@@ -216,6 +219,7 @@ def trace_hessian_squared(
     >>> bool(np.isclose(a, b, rtol=1e-12))
     True
     """
+    network("net", net)
     _check_method(method)
     theta = net.check_theta(theta)
     X, y = net.check_data(X, y)

@@ -27,7 +27,7 @@ import re
 
 import numpy as np
 
-from ..core._checks import finite_vector, real_array
+from ..core._checks import finite_vector, network, real_array
 from ..core.hessian import hessian
 from ..core.model import Net, loss, predict_proba
 
@@ -48,10 +48,8 @@ _EIGEN_WHICH = ("max", "min")
 
 # ----- argument checks shared by the probes and the metrics ----------------------------------
 def check_net(net: object) -> Net:
-    """``net`` if it is an :class:`hsr.Net`."""
-    if not isinstance(net, Net):
-        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
-    return net
+    """``net`` if it is an :class:`hsr.Net` (:func:`hsr.core._checks.network`)."""
+    return network("net", net)
 
 
 def check_data_named(

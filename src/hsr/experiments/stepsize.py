@@ -25,7 +25,7 @@ import numbers
 
 import numpy as np
 
-from ..core._checks import one_of
+from ..core._checks import network, one_of
 from ..core.activations import ACTIVATIONS
 from ..core.gradients import grad_ws_upper_bound
 from ..core.model import Net, grad_loss
@@ -251,8 +251,7 @@ def objective_curvature(
     gradient descent with step ``lr`` on this objective is stable near theta only if
     ``lr L < 2``: above it, the iterate oscillates with period 2 along the top eigenvector
     (edge of stability). ``nan`` where a gradient is not finite."""
-    if not isinstance(net, Net):
-        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
+    network("net", net)
     _check_run_args(alpha, beta, eps)
     th = net.check_theta(theta)
     X, y = net.check_data(X, y)
@@ -289,8 +288,7 @@ def train_step_rule(
     step replaced). Returns a :class:`hsr.TrainResult` of one network whose ``history`` also
     holds ``step`` (``lr_t``) and ``curvature`` (``L_t``) at the recorded iterations. Bad
     input: ValueError naming the argument."""
-    if not isinstance(net, Net):
-        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
+    network("net", net)
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be an hsr.TrainConfig, got {type(config).__name__}")
     one_of("step_rule", step_rule, tuple(STEP_RULES))

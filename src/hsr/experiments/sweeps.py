@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
-from ..core._checks import one_of, positive
+from ..core._checks import INT64_MAX, finite_vector, network, one_of, positive
 from ..core.bounds import bounds_from_forward
 from ..core.hessian import assemble_hessian
 from ..core.model import Forward, Net
@@ -129,8 +129,14 @@ class SweepConfig:
             )
         if not isinstance(self.dedup_k, numbers.Real) or not np.isfinite(self.dedup_k):
             raise ValueError(f"dedup_k must be a finite number, got {self.dedup_k!r}")
-        object.__setattr__(self, "mean0", tuple(float(v) for v in self.mean0))
-        object.__setattr__(self, "mean1", tuple(float(v) for v in self.mean1))
+        if self.seed_start + self.n_seeds > INT64_MAX:  # the seeds are a 64-bit array
+            raise ValueError(
+                f"seed_start + n_seeds must be at most 2**63 - 1, got {self.seed_start!r} + "
+                f"{self.n_seeds!r}"
+            )
+        for name in ("mean0", "mean1"):  # a point of the 2-D task
+            v = tuple(float(x) for x in finite_vector(name, getattr(self, name), length=2))
+            object.__setattr__(self, name, v)
         Net(self.d_in, self.d_hidden, self.activation)  # validates the activation
         one_of("dedup_procedure", self.dedup_procedure, DEDUP_PROCEDURES)
 
@@ -211,6 +217,7 @@ def configure(cls, config, overrides: dict, what: str):
 
 def initial_parameters(net: Net, seeds, low: float, high: float) -> np.ndarray:
     """``(len(seeds), n)``: row i drawn from ``uniform(low, high)`` by ``default_rng(seeds[i])``."""
+    network("net", net)
     return np.stack([np.random.default_rng(int(s)).uniform(low, high, net.n_params) for s in seeds])
 
 
@@ -223,6 +230,7 @@ def critical_point_stats(net: Net, theta: np.ndarray, dataset, chunk: int = 4096
     gram_norm = |At At^T|_F with At the hidden outputs with the 1 prepended (N x (h+1));
     train_loss; test_f1 = macro-F1 on the test set.
     """
+    network("net", net)
     theta = net.check_theta(theta)
     theta = theta[None] if theta.ndim == 1 else theta
     out = {k: [] for k in STAT_KEYS}

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ..core._checks import positive
+from ..core._checks import network, positive
 from ..core.blas import product_work, serial_blas
 from ..core.gradients import adjoints_trace, hutchinson_adjoints, ws_gradient
 from ..core.hessian import assemble_hessian
@@ -153,6 +153,7 @@ class TrainResult:
 
 def bias_mask(net: Net) -> np.ndarray:
     """Boolean ``(n,)``: True at the hidden biases (W1 column 0) and the output bias (w2[0])."""
+    network("net", net)
     mask = np.zeros(net.n_params, dtype=bool)
     mask[: net.d_hidden] = True
     mask[net.n1] = True
@@ -379,6 +380,7 @@ def train(
     >>> res.theta.shape, bool(np.all(res.grad_norm < res.grad_norm0))
     ((3, 13), True)
     """
+    network("net", net)
     cfg = config if config is not None else TrainConfig()
     if not isinstance(cfg, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(cfg).__name__}")

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._checks import network
 from ..hessian import hessian
 from ..model import Net
 
@@ -47,8 +48,7 @@ __all__ = [
 
 
 def _single(net: Net, theta, X, y):
-    if not isinstance(net, Net):
-        raise ValueError(f"net must be an hsr.Net, got {type(net).__name__}")
+    network("net", net)
     theta = net.check_theta(theta)
     if theta.ndim != 1:
         raise ValueError(f"theta must be one network, shape ({net.n_params},), got {theta.shape}")
@@ -59,6 +59,7 @@ def _single(net: Net, theta, X, y):
 def per_sample_hessians(net: Net, theta: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Exact per-object Hessians ``H_i`` of ``l_i``: ``(N, n, n)`` (``hsr.hessian`` on one
     sample each, so the formula lives in one place); their mean is ``hsr.hessian``."""
+    network("net", net)
     theta, X, y = _single(net, theta, X, y)
     return np.stack([hessian(net, theta, X[i : i + 1], y[i : i + 1]) for i in range(X.shape[0])])
 

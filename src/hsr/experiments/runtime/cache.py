@@ -24,14 +24,12 @@ import hashlib
 import json
 import os
 import shutil
-import warnings
-import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
 
 from ..._version import __version__
+from .console import warn
 from .files import atomic_path
 
 __all__ = [
@@ -40,6 +38,7 @@ __all__ = [
     "CACHE_FORMAT",
     "PACKAGE_DIR",
     "code_fingerprint",
+    "code_fingerprints",
     "cache_key",
     "cache_load",
     "cache_save",
@@ -47,6 +46,7 @@ __all__ = [
     "load_arrays",
     "ChunkStore",
     "cache_lock",
+    "cache_folder",
 ]
 
 #: bumped whenever the layout of cached results changes (3: comparisons store ``diverged``;
@@ -133,6 +133,16 @@ def code_fingerprint(kind: str, package_dir: Path | None = None) -> str:
     return _fingerprint(str(d), COMPUTED_BY[kind], stamp)
 
 
+def code_fingerprints(package_dir: Path | None = None) -> dict[str, str]:
+    """What makes this process's entries: the package version, the cache format and the
+    :func:`code_fingerprint` of every kind of entry. Two processes whose values are equal
+    compute the same numbers for the same parameters (a dask worker is checked against its
+    client with it, :func:`hsr.experiments.runtime.cluster.check_code`)."""
+    out = {"version": __version__, "format": str(CACHE_FORMAT)}
+    out.update({kind: code_fingerprint(kind, package_dir) for kind in sorted(COMPUTED_BY)})
+    return out
+
+
 def cache_key(kind: str, params: dict, package_dir: Path | None = None) -> str:
     """The entry's name: ``<kind>-<hash of the parameters, version, format and code>``."""
     blob = json.dumps(
@@ -167,25 +177,26 @@ def save_arrays(path: Path, arrays: dict, meta: dict) -> Path:
     return path
 
 
-_BAD_FILE = (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error)
-
-
 def load_arrays(path: Path):
     """``(arrays, meta)`` from :func:`save_arrays`, or None when the file is missing. A file
-    that cannot be read, or whose arrays do not match its checksum, is reported with a
-    :class:`CacheWarning`, deleted, and None is returned: the caller recomputes."""
+    that cannot be read for any reason (a bad zip header, an unknown compression method, a
+    truncated member, arrays that do not match its checksum, ...) is reported with a
+    :class:`CacheWarning` naming it (through :func:`~hsr.experiments.runtime.console.warn`:
+    the console under ``hsr run``, never the page), deleted, and None is returned: the caller
+    recomputes."""
     path = Path(path)
     if not path.exists():
         return None
     try:
-        with np.load(path, allow_pickle=False) as z:
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
         meta = json.loads(str(arrays.pop("__meta__")))
-        if meta.get("checksum") != _checksum(arrays):
+        if not isinstance(meta, dict) or meta.get("checksum") != _checksum(arrays):
             raise ValueError("its arrays do not match its checksum")
-    except _BAD_FILE as exc:
-        warnings.warn(
-            f"cache file {path} is unreadable or corrupt ({exc}): recomputing it",
+    except Exception as exc:  # noqa: BLE001 - any failure to read an entry means it is corrupt
+        warn(
+            f"cache file {path} is unreadable or corrupt ({type(exc).__name__}: {exc}): "
+            "deleted, recomputing it",
             CacheWarning,
             stacklevel=3,
         )
@@ -212,6 +223,27 @@ def cache_save(cache_dir, key, arrays: dict, meta: dict):
     ChunkStore(d, key).clear()
 
 
+def cache_folder(cache_dir=None) -> Path:
+    """The cache folder (``cache_dir``, default :func:`default_cache_dir`), created if missing;
+    an OSError that says where the folder came from (``$HSR_CACHE_DIR``, the default, the
+    argument) when it cannot be made or written to."""
+    d = Path(cache_dir or default_cache_dir())
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        if not os.access(d, os.W_OK | os.X_OK):
+            raise PermissionError(13, "cannot write there", str(d))
+    except OSError as exc:
+        if cache_dir:
+            where = "the cache_dir argument"
+        elif os.environ.get("HSR_CACHE_DIR"):
+            where = "$HSR_CACHE_DIR"
+        else:
+            where = "the default cache folder ($XDG_CACHE_HOME/hsr or ~/.cache/hsr)"
+        exc.add_note(f"hsr: the sweep cache {d} (from {where}) cannot be used as a folder")
+        raise
+    return d
+
+
 @contextlib.contextmanager
 def cache_lock(cache_dir, key: str):
     """Hold ``<cache_dir>/<key>.lock`` while an entry is looked up and, on a miss, computed:
@@ -226,8 +258,7 @@ def cache_lock(cache_dir, key: str):
     except ImportError:  # pragma: no cover - not POSIX
         yield
         return
-    d = Path(cache_dir or default_cache_dir())
-    d.mkdir(parents=True, exist_ok=True)
+    d = cache_folder(cache_dir)
     with open(d / f"{key}.lock", "a+b") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:

@@ -12,7 +12,16 @@ over the machine's cores with one numba thread and one BLAS thread per worker
 
 Every finished chunk goes to the entry's :class:`~hsr.experiments.runtime.cache.ChunkStore` as
 soon as it arrives (through the experiment's ``encode``/``decode`` pair), so an interrupted run
-loses no finished chunk: the same call made again resumes.
+loses no finished chunk: the same call made again resumes. Ctrl-C stops at once: the chunks
+that finished are kept, the running ones are stopped (the workers of the pool hsr made are
+ended, not waited for), nothing finished is thrown away.
+
+The workers of a pool hsr makes ignore Ctrl-C (the caller decides) and end themselves when the
+process that made the pool dies, whatever killed it (SIGTERM, SIGKILL, a dead kernel): each
+watches a pipe whose other end only that process holds. On a dask cluster, the scheduler is
+probed within a bounded time and the workers' code is checked against the caller's before any
+chunk runs there, and a lost scheduler or a cluster without workers is a clear error
+(:mod:`~hsr.experiments.runtime.cluster`).
 
 The workers run only the worker function, a module-level function of the package, never the
 caller's code, so they need not import the caller's main module: a script that calls
@@ -26,11 +35,15 @@ import contextlib
 import math
 import multiprocessing
 import os
+import signal
 import sys
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+import threading
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, ProcessPoolExecutor, wait
 
 from ...core._checks import positive
+from . import cluster
 from .cache import ChunkStore
+from .cluster import SCHEDULER_ENV
 from .progress import progress_bar
 
 __all__ = [
@@ -39,13 +52,14 @@ __all__ = [
     "chunk_spans",
     "map_chunks",
     "default_executor",
+    "stop_pool",
     "executor_scope",
     "worker_threads",
     "worker_count",
 ]
 
-#: the environment variable naming a dask scheduler for every sweep and comparison
-SCHEDULER_ENV = "HSR_SCHEDULER"
+#: seconds between two looks at a dask cluster's health while chunks run there
+WATCH_INTERVAL = 2.0
 
 
 def set_worker_threads(threads: int | None) -> None:
@@ -84,42 +98,99 @@ def default_executor(max_workers: int | None = None) -> ProcessPoolExecutor:
     that has run a parallel kernel. Pass your own pools made the same way
     (``mp_context=multiprocessing.get_context("forkserver")`` or ``"spawn"``).
     """
+    ctx = multiprocessing.get_context("forkserver")
+    # the workers' lifeline: this process holds the only writing end, so a worker reads EOF
+    # when this process dies, however it died, and ends itself (_worker_start)
+    lifeline, alive = ctx.Pipe(duplex=False)
     pool = ProcessPoolExecutor(
         max_workers=max_workers or os.cpu_count() or 1,
-        mp_context=multiprocessing.get_context("forkserver"),
+        mp_context=ctx,
+        initializer=_worker_start,
+        initargs=(lifeline,),
     )
     pool._hsr_default = True  # its workers, like those of the pool a sweep makes, get 1 thread
+    pool._hsr_lifeline = (lifeline, alive)  # open as long as the pool lives
     return pool
+
+
+def _worker_start(lifeline) -> None:
+    """Initializer of the workers of :func:`default_executor`: ignore Ctrl-C (a terminal sends
+    it to the whole process group; the parent decides what stops), and end this worker the
+    moment the process that made the pool is gone (``lifeline`` reads EOF)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch():
+        with contextlib.suppress(BaseException):
+            lifeline.recv()  # nothing is ever sent: returns (EOFError) when the parent dies
+        os._exit(1)
+
+    threading.Thread(target=watch, name="hsr-parent-watch", daemon=True).start()
+
+
+def stop_pool(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
+    """Stop ``pool`` now: cancel what has not started and end its workers (SIGTERM, then
+    SIGKILL after ``grace`` seconds) instead of waiting for the running tasks."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.terminate()
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.join(grace)
+            if p.is_alive():
+                p.kill()
+                p.join(grace)
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=True)
+    _close_lifeline(pool)
+
+
+def _close_lifeline(pool) -> None:
+    for conn in getattr(pool, "_hsr_lifeline", ()):
+        with contextlib.suppress(Exception):
+            conn.close()
 
 
 @contextlib.contextmanager
 def executor_scope(executor: Executor | None = None):
     """The executor to run on: ``executor`` itself when given (left open), else a dask
-    executor on ``$HSR_SCHEDULER`` or :func:`default_executor` (closed on exit)."""
+    executor on ``$HSR_SCHEDULER`` or :func:`default_executor` (closed on exit; on an error or
+    Ctrl-C its workers are stopped at once, :func:`stop_pool`). A dask executor, given or
+    made, is checked first: the scheduler reached within a bounded time, the workers running
+    this process's hsr code (:func:`hsr.experiments.runtime.cluster.check_code`)."""
     if executor is not None:
         if not isinstance(executor, Executor):
             raise ValueError(f"executor must be a concurrent.futures.Executor, got {executor!r}")
+        client = cluster.dask_client(executor)
+        if client is not None:
+            what = cluster.describe(client.scheduler.address)
+            cluster.check_code(client, what)
+            executor._hsr_watch = cluster.Watch(client, what)
         yield executor
         return
     address = os.environ.get(SCHEDULER_ENV)
     if address:
+        source = f"${SCHEDULER_ENV}"
+        what = cluster.describe(address, source)
+        client = cluster.connect(address, source)
         try:
-            from distributed import Client
-        except ImportError:  # pragma: no cover - the dask extra is missing
-            raise ValueError(
-                f"${SCHEDULER_ENV}={address!r} asks for a dask cluster, but dask.distributed "
-                "is not installed: pip install 'hsr[dask]'"
-            ) from None
-        with Client(address, set_as_default=False) as client:
+            cluster.check_code(client, what)
             ex = client.get_executor()
             ex._hsr_workers = max(1, sum(client.nthreads().values()))
+            ex._hsr_watch = cluster.Watch(client, what)
             yield ex
+        finally:
+            cluster.close(client)
         return
     pool = default_executor()
     try:
         yield pool
-    finally:
-        pool.shutdown()
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown()
+    _close_lifeline(pool)
 
 
 def worker_threads(executor) -> int | None:
@@ -192,27 +263,49 @@ def map_chunks(
     todo = [i for i in range(n) if results[i] is None]
     bar = progress_bar(sum(sizes), desc, quiet=quiet, unit="net")
     bar.update(sum(sizes[i] for i in range(n) if results[i] is not None))
-    futures = {}
+    futures: dict = {}
+    watch = getattr(executor, "_hsr_watch", None)  # a dask cluster's health (cluster.Watch)
+
+    def take(fut) -> None:
+        i = futures[fut]
+        if fut.cancelled() and watch is not None:
+            watch(cancelled=True)  # not cancelled by us: the scheduler is gone
+        results[i] = fut.result()
+        if store is not None:
+            store.save(names[i], *encode(results[i]))
+        bar.update(sizes[i])
+
     try:
         hide = isinstance(executor, ProcessPoolExecutor)
         with _workers_skip_main() if hide else contextlib.nullcontext():
             for i in todo:
                 futures[executor.submit(fn, tasks[i])] = i
-        for fut in as_completed(futures):
-            i = futures[fut]
-            results[i] = fut.result()
-            if store is not None:
-                store.save(names[i], *encode(results[i]))
-            bar.update(sizes[i])
+        pending = set(futures)
+        while pending:
+            timeout = WATCH_INTERVAL if watch is not None else None
+            done, pending = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            for fut in sorted(done, key=futures.get):
+                take(fut)
+            if not done and watch is not None:
+                watch()
     except BaseException as exc:
+        # keep every chunk that finished, also those that arrived while this one failed or
+        # while Ctrl-C was pressed; cancel the rest (the caller stops the running ones)
+        for fut, i in futures.items():
+            if results[i] is None and fut.done() and not fut.cancelled():
+                with contextlib.suppress(BaseException):
+                    if fut.exception(timeout=0) is None:
+                        take(fut)
         for fut in futures:
             fut.cancel()
         if store is not None and store.enabled:
-            done = sum(r is not None for r in results)
+            done_n = sum(r is not None for r in results)
             exc.add_note(
-                f"hsr: {done} of {n} chunks are finished and saved in {store.dir}; "
+                f"hsr: {done_n} of {n} chunks are finished and saved in {store.dir}; "
                 "run the same call again to resume from them"
             )
+        if isinstance(exc, CancelledError) and not str(exc):
+            exc.add_note("hsr: a chunk was cancelled by its executor (it was shut down or lost)")
         raise
     finally:
         bar.close()
