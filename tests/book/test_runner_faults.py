@@ -6,7 +6,6 @@ fails after a bounded wait when it does not."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -21,6 +20,8 @@ nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("papermill")
 pytest.importorskip("yaml")
 psutil = pytest.importorskip("psutil")
+
+from processes import alive, family, kill_all, wait_for  # noqa: E402
 
 from hsr.book.cli import main  # noqa: E402
 from hsr.experiments.runtime import cache as cache_mod  # noqa: E402
@@ -84,51 +85,6 @@ def start_run(root: Path, *argv, cache: Path) -> subprocess.Popen:
         text=True,
         start_new_session=True,
     )
-
-
-def wait_for(predicate, timeout, what, proc=None):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        if proc is not None and proc.poll() is not None:
-            out, err = proc.communicate()
-            pytest.fail(f"hsr run ended before {what}: {out[-2000:]} {err[-3000:]}")
-        time.sleep(0.2)
-    pytest.fail(f"no {what} within {timeout:g} s")
-
-
-def family(pid: int) -> list:
-    try:
-        p = psutil.Process(pid)
-        return [p, *p.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return []
-
-
-def alive(procs) -> list:
-    out = []
-    for p in procs:
-        try:
-            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
-                out.append(p)
-        except psutil.NoSuchProcess:
-            pass
-    return out
-
-
-def kill_all(proc: subprocess.Popen, procs) -> None:
-    """Whatever a failing test left running: the runner's group while the runner is not yet
-    reaped (its pid is still its own), then each process seen (psutil checks identity)."""
-    if proc.poll() is None:
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
-    for p in [*family(proc.pid), *procs]:
-        with contextlib.suppress(psutil.Error):
-            p.kill()
-    with contextlib.suppress(subprocess.TimeoutExpired, ValueError):
-        proc.communicate(timeout=30)
 
 
 def communicate(proc: subprocess.Popen, timeout: float, what: str):

@@ -4,7 +4,6 @@ outliving the process that made it (SIGTERM, SIGKILL)."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import signal
@@ -12,13 +11,13 @@ import struct
 import subprocess
 import sys
 import textwrap
-import time
 import warnings
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from processes import alive, family, kill_all, wait_for
 
 from hsr.experiments.runtime import cache
 from hsr.experiments.runtime.cache import CacheWarning
@@ -133,52 +132,6 @@ def _start(tmp_path: Path, script: str, *args) -> subprocess.Popen:
     )
 
 
-def _wait_for(predicate, timeout: float, what: str, proc: subprocess.Popen | None = None):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        if proc is not None and proc.poll() is not None:
-            out, err = proc.communicate()
-            pytest.fail(f"the script ended before {what}: {err[-3000:]}")
-        time.sleep(0.2)
-    pytest.fail(f"no {what} within {timeout:g} s")
-
-
-def _family(pid: int) -> list:
-    """The process ``pid`` and every process below it."""
-    try:
-        p = psutil.Process(pid)
-        return [p, *p.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return []
-
-
-def _alive(procs) -> list:
-    out = []
-    for p in procs:
-        try:
-            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
-                out.append(p)
-        except psutil.NoSuchProcess:
-            pass
-    return out
-
-
-def _cleanup(proc: subprocess.Popen, procs) -> None:
-    """Whatever a failing test left behind: the script's group while the script is not yet
-    reaped (its pid is still its own), then each process seen (psutil checks identity)."""
-    if proc.poll() is None:
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
-    for p in _alive(procs):
-        with contextlib.suppress(psutil.Error):
-            p.kill()
-    with contextlib.suppress(subprocess.TimeoutExpired, ValueError):
-        proc.communicate(timeout=30)
-
-
 SLOW_JOB = """\
 import time
 
@@ -222,8 +175,8 @@ def test_ctrl_c_keeps_finished_chunks_and_stops_at_once(tmp_path, target):
     chunks = store / "job.chunks"
     procs = []
     try:
-        _wait_for(lambda: len(list(chunks.glob("*.npz"))) == 2, 180, "two saved chunks", proc)
-        procs = _family(proc.pid)
+        wait_for(lambda: len(list(chunks.glob("*.npz"))) == 2, 180, "two saved chunks", proc)
+        procs = family(proc.pid)
         if target == "process":
             os.kill(proc.pid, signal.SIGINT)
         else:
@@ -236,9 +189,9 @@ def test_ctrl_c_keeps_finished_chunks_and_stops_at_once(tmp_path, target):
         assert "KeyboardInterrupt" in err
         assert "2 of 4 chunks are finished and saved" in err, err[-2000:]
         assert sorted(p.stem for p in chunks.glob("*.npz")) == ["a", "b"]
-        _wait_for(lambda: not _alive(procs), 30, "end of every worker")
+        wait_for(lambda: not alive(procs), 30, "end of every worker")
     finally:
-        _cleanup(proc, procs)
+        kill_all(proc, procs)
 
 
 SWEEP = """\
@@ -253,7 +206,7 @@ hsr.run_sweep(n_seeds=4, chunk_size=2, max_iter=10**9, tol=1e-300, n_train=20, n
 
 def _workers(pid: int) -> list:
     """The forkserver and the pool's workers below ``pid`` (the workers are forked from it)."""
-    return [p for p in _family(pid)[1:] if "forkserver" in " ".join(p.cmdline())]
+    return [p for p in family(pid)[1:] if "forkserver" in " ".join(p.cmdline())]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
@@ -263,11 +216,11 @@ def test_a_killed_script_leaves_no_pool_behind(tmp_path, sig):
     proc = _start(tmp_path, SWEEP)
     procs = []
     try:
-        _wait_for(lambda: len(_workers(proc.pid)) >= 3, 180, "forkserver and 2 workers", proc)
-        procs = _family(proc.pid)[1:]
+        wait_for(lambda: len(_workers(proc.pid)) >= 3, 180, "forkserver and 2 workers", proc)
+        procs = family(proc.pid)[1:]
         assert len(procs) >= 4  # the resource tracker, the forkserver, two workers
         os.kill(proc.pid, sig)
         proc.wait(timeout=30)
-        _wait_for(lambda: not _alive(procs), 60, "end of the pool's processes")
+        wait_for(lambda: not alive(procs), 60, "end of the pool's processes")
     finally:
-        _cleanup(proc, procs)
+        kill_all(proc, procs)
